@@ -1,0 +1,1 @@
+print("streamkit-bench: not yet")

@@ -1,0 +1,1 @@
+print("market-pipeline: not yet")
