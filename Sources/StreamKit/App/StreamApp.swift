@@ -1,0 +1,133 @@
+import Logging
+import Metrics
+
+/// A stream-processing application: its topics, its pipeline, and how it runs.
+///
+/// Build the pipeline with `topic(_:key:value:format:)` and `dataframe(_:)`, then `run()`; or test it
+/// with `PipelineHarness`. The app's name is its consumer group and prefixes its internal topics
+/// (`<name>-<operator>-changelog`, `<name>-<operator>-repartition`), so keep it stable across deploys.
+///
+///     let app = try StreamApp(name: "market-pipeline", broker: InMemoryBroker())
+///     let ticks = app.topic("orderbook.raw", key: String.self, value: Tick.self, format: .json)
+///     app.dataframe(ticks).filter(\.isValid).to(valid)
+///     try await app.run()
+public final class StreamApp {
+    /// The app's name: consumer group, and prefix of its internal topics.
+    public let name: String
+    /// The broker it reads from and writes to.
+    public let broker: any StreamBroker
+    /// At-least-once or exactly-once.
+    public let guarantee: ProcessingGuarantee
+    /// When to checkpoint.
+    public let checkpointPolicy: CheckpointPolicy
+    /// What to do with records that fail.
+    public let errorPolicy: ErrorPolicy
+    /// Partitions of repartition topics made by `keyBy`, unless the app says otherwise.
+    public let repartitionPartitions: Int?
+    /// The logger; per-record messages are `.trace` only.
+    public let logger: Logger
+    /// Where metrics go; the global `MetricsSystem` unless the app was given a factory.
+    public let metricsFactory: any MetricsFactory
+
+    let graph = StreamGraph()
+
+    /// Makes an app.
+    ///
+    /// - Parameters:
+    ///   - name: Letters, digits, `.`, `_` and `-` only, as Kafka topic names allow; it names the
+    ///     consumer group and the internal topics.
+    ///   - broker: Where topics live: `InMemoryBroker()` or, with StreamKitKafka, a Kafka cluster.
+    ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce` (needs a transactional broker).
+    ///   - checkpoint: How often to flush sinks, write changelogs and commit offsets.
+    ///   - errors: What to do with records that cannot be read or make an operator throw.
+    ///   - repartitionPartitions: Partition count of `keyBy` topics; by default that of the widest input.
+    ///   - logger: Gets the app's name as `app` metadata.
+    ///   - metrics: The metrics factory; by default the bootstrapped `MetricsSystem`.
+    /// - Throws: `StreamAppError.configuration` when the name is not a valid topic-name prefix.
+    public init(
+        name: String, broker: some StreamBroker = InMemoryBroker(), guarantee: ProcessingGuarantee = .atLeastOnce,
+        checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail, repartitionPartitions: Int? = nil,
+        logger: Logger = Logger(label: "streamkit"), metrics: (any MetricsFactory)? = nil
+    ) throws {
+        guard !name.isEmpty, name.count <= 200,
+            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0)) })
+        else {
+            throw StreamAppError.configuration(
+                "app name '\(name)' is not usable as a topic prefix: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'")
+        }
+        if let repartitionPartitions, repartitionPartitions < 1 {
+            throw StreamAppError.configuration("repartitionPartitions must be at least 1, not \(repartitionPartitions)")
+        }
+        self.name = name
+        self.broker = broker
+        self.guarantee = guarantee
+        self.checkpointPolicy = checkpoint
+        self.errorPolicy = errors
+        self.repartitionPartitions = repartitionPartitions
+        var logger = logger
+        logger[metadataKey: "app"] = "\(name)"
+        self.logger = logger
+        self.metricsFactory = metrics ?? MetricsSystem.factory
+    }
+
+    /// Declares a topic with typed keys and values.
+    ///
+    ///     let bars = app.topic("orderbook.bars.1s", key: String.self, value: Bar.self, format: .json)
+    ///
+    /// - Parameters:
+    ///   - partitions: Used when the app creates the topic; an existing topic keeps its own.
+    ///   - configs: Topic configs used on creation (`retention.ms`, `cleanup.policy`…).
+    public func topic<Key: StreamKey, Value>(
+        _ name: String, key: Key.Type, value: Value.Type, format: Serde<Value>,
+        keyFormat: Serde<Key> = Key.defaultSerde, partitions: Int = 1, configs: [String: String] = [:]
+    ) -> Topic<Key, Value> {
+        Topic(
+            name: name, keySerde: keyFormat, valueSerde: format,
+            spec: TopicSpec(name: name, partitions: partitions, configs: configs))
+    }
+
+    /// Starts a frame that reads `topic`.
+    public func dataframe<Key, Value>(_ topic: Topic<Key, Value>) -> DataFrame<Key, Value> {
+        dataframe(topic, role: .input)
+    }
+
+    func dataframe<Key, Value>(_ topic: Topic<Key, Value>, role: TopicRole) -> DataFrame<Key, Value> {
+        graph.use(topic.spec, as: role)
+        let source = graph.source(for: topic) {
+            graph.addNode(kind: "source", label: topic.name, inputs: [], store: nil, topic: topic.name)
+        }
+        return DataFrame(app: self, port: source.port, node: source.node)
+    }
+
+    /// The pipeline's description: operators, stores and topics, as text or Mermaid.
+    public func describe() -> PipelineDescription {
+        PipelineDescription(app: name, graph: graph)
+    }
+}
+
+/// The delivery guarantee of an app.
+public enum ProcessingGuarantee: Hashable, Sendable {
+    /// Every input affects the outputs at least once; after a crash, records since the last checkpoint are
+    /// processed again (outputs may repeat, database sinks stay exact through upsert keys).
+    case atLeastOnce
+    /// Outputs, changelogs and offsets commit together in one broker transaction; consumers read committed.
+    case exactlyOnce
+}
+
+/// When the runtime checkpoints: every `records` records or every `interval`, whichever comes first.
+public struct CheckpointPolicy: Hashable, Sendable {
+    /// The record count between checkpoints.
+    public var records: Int
+    /// The longest time between checkpoints.
+    public var interval: Duration
+
+    /// Makes a policy.
+    public init(records: Int, interval: Duration) {
+        precondition(records > 0 && interval > .zero, "checkpoint records and interval must be positive")
+        self.records = records
+        self.interval = interval
+    }
+
+    /// Every 10 000 records or every second.
+    public static let `default` = CheckpointPolicy(records: 10_000, interval: .seconds(1))
+}

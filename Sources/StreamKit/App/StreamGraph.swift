@@ -1,0 +1,102 @@
+/// The app's pipeline as built by the DSL: nodes, topics, stores, sources and sinks.
+///
+/// Building is single-threaded (the DSL runs before `run()`); the graph is read-only afterwards.
+final class StreamGraph {
+    private(set) var nodes: [GraphNode] = []
+    private(set) var topics: [String: TopicUse] = [:]
+    private(set) var topicOrder: [String] = []
+    private(set) var sources: [String: any SourceRoot] = [:]
+    private(set) var sinks: [any AnySinkFlusher] = []
+    private var nameCounters: [String: Int] = [:]
+
+    /// Adds an operator node; returns its id.
+    func addNode(kind: String, label: String, inputs: [Int], store: StoreDescription?, topic: String? = nil) -> Int {
+        nodes.append(GraphNode(id: nodes.count, kind: kind, label: label, inputs: inputs, store: store, topic: topic))
+        return nodes.count - 1
+    }
+
+    /// A default name for the next stateful operator of a kind (`tumbling-window-0`…), stable across runs
+    /// as long as the pipeline is built in the same order.
+    func nextName(for kind: String) -> String {
+        let index = nameCounters[kind, default: 0]
+        nameCounters[kind] = index + 1
+        return "\(kind)-\(index)"
+    }
+
+    /// Records that a topic is used in a role; returns an error message when the same name is declared
+    /// twice with different specs.
+    func use(_ spec: TopicSpec, as role: TopicRole) {
+        if var existing = topics[spec.name] {
+            existing.roles.insert(role)
+            topics[spec.name] = existing
+        } else {
+            topics[spec.name] = TopicUse(spec: spec, roles: [role])
+            topicOrder.append(spec.name)
+        }
+    }
+
+    /// The source root of an input topic, made on first use.
+    func source<Key, Value>(for topic: Topic<Key, Value>, makeNode: () -> Int) -> TopicSource<Key, Value> {
+        if let existing = sources[topic.name] {
+            guard let typed = existing as? TopicSource<Key, Value> else {
+                preconditionFailure("topic '\(topic.name)' is read with two different key/value types")
+            }
+            return typed
+        }
+        let source = TopicSource(topic: topic, node: makeNode())
+        sources[topic.name] = source
+        return source
+    }
+
+    func addSink(_ sink: any AnySinkFlusher) {
+        if !sinks.contains(where: { $0.identity == sink.identity }) { sinks.append(sink) }
+    }
+
+    /// Specs of every topic the app needs, in declaration order.
+    var topicSpecs: [TopicSpec] { topicOrder.compactMap { topics[$0]?.spec } }
+
+    /// Names of the topics the app consumes.
+    var inputTopics: [String] { topicOrder.filter { sources[$0] != nil } }
+
+    /// The stores of the pipeline, in build order.
+    var stores: [StoreDescription] { nodes.compactMap(\.store) }
+}
+
+/// One node of the pipeline graph.
+struct GraphNode {
+    var id: Int
+    var kind: String
+    var label: String
+    var inputs: [Int]
+    var store: StoreDescription?
+    var topic: String?
+}
+
+/// What a topic is to the app.
+enum TopicRole: String, Hashable, Comparable {
+    case input, output, repartition, changelog, deadLetter = "dead-letter", metadata
+    static func < (lhs: TopicRole, rhs: TopicRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A topic and the roles it plays.
+struct TopicUse {
+    var spec: TopicSpec
+    var roles: Set<TopicRole>
+}
+
+/// A stateful operator's store, as the description and the fingerprint see it.
+public struct StoreDescription: Hashable, Sendable {
+    /// The store's name (the operator's name); its changelog is `<app>-<name>-changelog`.
+    public var name: String
+    /// What kind of state it holds (`tumbling-window`, `ema`, `dedupe`…).
+    public var kind: String
+    /// The layout that saved state depends on: key and state types, window size and so on.
+    public var layout: String
+}
+
+extension StreamGraph {
+    /// Notes the topic a node reads or writes, for the description.
+    func setTopic(_ topic: String, of node: Int) {
+        nodes[node].topic = topic
+    }
+}

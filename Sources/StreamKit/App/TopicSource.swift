@@ -1,0 +1,67 @@
+/// The entry of an input topic into the pipeline: deserialises raw records and pushes typed ones.
+protocol SourceRoot: AnyObject {
+    /// The per-record function of this topic for one task.
+    func compile(in context: PartitionContext) -> (borrowing RawRecordView) throws -> Void
+}
+
+final class TopicSource<Key: StreamKey, Value>: SourceRoot {
+    let topic: Topic<Key, Value>
+    let port = RecordPort<Key, Value>()
+    let node: Int
+
+    init(topic: Topic<Key, Value>, node: Int) {
+        self.topic = topic
+        self.node = node
+    }
+
+    func compile(in context: PartitionContext) -> (borrowing RawRecordView) throws -> Void {
+        let push = port.compile(in: context)
+        let keySerde = topic.keySerde
+        let valueSerde = topic.valueSerde
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        return { view in
+            context.counters.recordsIn += 1
+            context.currentSource = CurrentSource(
+                position: view.position, timestamp: view.timestamp, key: view.key, value: view.value,
+                headers: view.headers)
+            defer { context.currentSource = nil }
+            let key: Key
+            let value: Value
+            do {
+                key = try keySerde.deserialize(view.key ?? empty)
+            } catch {
+                return try context.handleFailure(
+                    SerdeError(wrapping: error, position: view.position, isKey: true),
+                    action: context.errorPolicy.deserialization, stage: "deserialize")
+            }
+            do {
+                value = try valueSerde.deserialize(view.value ?? empty)
+            } catch {
+                return try context.handleFailure(
+                    SerdeError(wrapping: error, position: view.position, isKey: false),
+                    action: context.errorPolicy.deserialization, stage: "deserialize")
+            }
+            do {
+                try push(
+                    StreamRecord(
+                        key: key, value: value, timestamp: view.timestamp, headers: view.headers,
+                        position: view.position))
+            } catch let failure as OperatorFailure {
+                try context.handleFailure(failure, action: context.errorPolicy.processing, stage: failure.stage)
+            }
+        }
+    }
+}
+
+extension SerdeError {
+    /// Adds the position (and key/value side) to an error thrown by a serde.
+    init(wrapping error: any Error, position: SourcePosition, isKey: Bool) {
+        if var serdeError = error as? SerdeError {
+            serdeError.position = position
+            serdeError.isKey = isKey
+            self = serdeError
+        } else {
+            self.init(reason: String(describing: error), position: position, isKey: isKey)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+extension DataFrame where Value: Codable & Sendable {
+    /// Re-keys the stream and repartitions it through the topic `<app>-<name>-repartition`, so that
+    /// state downstream is kept per new key, on whichever instance owns that key's partition.
+    ///
+    ///     orderLines.keyBy { $0.productId }
+    ///         .tumblingWindow(.minutes(5))
+    ///
+    /// Values cross the topic as JSON; the event time crosses as the record timestamp.
+    public func keyBy<NewKey: StreamKey>(
+        name: String? = nil, _ newKey: @escaping (Value) throws -> NewKey
+    ) -> DataFrame<NewKey, Value> {
+        let stage = name ?? app.graph.nextName(for: "keyby")
+        let partitions = app.repartitionPartitions ?? app.graph.widestInput
+        let topic = Topic(
+            name: "\(app.name)-\(stage)-repartition", keySerde: NewKey.defaultSerde, valueSerde: Serde<Value>.json,
+            spec: TopicSpec(name: "\(app.name)-\(stage)-repartition", partitions: partitions))
+        app.graph.use(topic.spec, as: .repartition)
+        let rekeyed: DataFrame<NewKey, Value> = derive("keyBy", label: stage) { _, next in
+            { record in try next(record.withKey(try runOperator(stage) { try newKey(record.value) })) }
+        }
+        rekeyed.to(topic)
+        return app.dataframe(topic, role: .repartition)
+    }
+}
+
+extension StreamGraph {
+    /// The largest partition count among declared inputs (at least 1).
+    var widestInput: Int {
+        topics.values.filter { $0.roles.contains(.input) }.map(\.spec.partitions).max() ?? 1
+    }
+}

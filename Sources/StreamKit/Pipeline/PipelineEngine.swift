@@ -1,0 +1,133 @@
+/// The synchronous core of a running app: partition tasks, batch processing, outputs and changelogs.
+///
+/// Both the async runtime (`StreamApp.run`) and `PipelineHarness` drive an engine; neither duplicates
+/// what happens to a batch. The engine never awaits: I/O (polling, producing, flushing, restoring) is
+/// the driver's job.
+final class PipelineEngine {
+    let appName: String
+    private let graph: StreamGraph
+    private let errorPolicy: ErrorPolicy
+    private(set) var tasks: [Int: PartitionTask] = [:]
+
+    init(app: StreamApp) {
+        appName = app.name
+        graph = app.graph
+        errorPolicy = app.errorPolicy
+    }
+
+    /// Builds a task for partition number `partition` (not yet installed); the caller restores its
+    /// stores from their changelogs, then installs it.
+    func makeTask(partition: Int) -> PartitionTask {
+        let context = PartitionContext(partition: partition, appName: appName, errorPolicy: errorPolicy)
+        var roots: [String: (borrowing RawRecordView) throws -> Void] = [:]
+        for (topic, source) in graph.sources { roots[topic] = source.compile(in: context) }
+        return PartitionTask(context: context, roots: roots)
+    }
+
+    func install(_ task: PartitionTask) {
+        tasks[task.context.partition] = task
+    }
+
+    func removeTask(partition: Int) {
+        tasks[partition] = nil
+    }
+
+    /// Processes one batch in its partition's task (which must be installed).
+    ///
+    /// - Throws: The first record failure the error policy says to stop on, as `StreamAppError`.
+    func process(_ batch: some RecordBatch) throws {
+        let tp = batch.topicPartition
+        guard let task = tasks[tp.partition], let root = task.roots[tp.topic] else {
+            preconditionFailure("batch for \(tp) arrived before its task was installed")
+        }
+        do {
+            try batch.forEach { view in try root(view) }
+        } catch {
+            throw StreamAppError(.recordFailed, "\(tp): \(error)")
+        }
+        task.nextOffsets[tp] = batch.nextOffset
+    }
+
+    /// Delivers a time signal to every task.
+    func signal(_ signal: TimeSignal) throws {
+        for partition in tasks.keys.sorted() { try tasks[partition]!.context.signal(signal) }
+    }
+
+    /// Sets the wall time every task sees for the next batches.
+    func setWallTime(_ now: Duration) {
+        for task in tasks.values { task.context.wallTime = now }
+    }
+
+    /// Takes the records produced since the last call.
+    func drainOutputs() -> [RawRecord] {
+        var outputs: [RawRecord] = []
+        for partition in tasks.keys.sorted() {
+            let context = tasks[partition]!.context
+            outputs += context.outputs
+            context.outputs.removeAll(keepingCapacity: true)
+        }
+        return outputs
+    }
+
+    /// Takes the changelog records of every store changed since the last call.
+    func drainChangelogs() throws -> [RawRecord] {
+        var records: [RawRecord] = []
+        for partition in tasks.keys.sorted() {
+            for store in tasks[partition]!.context.stores {
+                let topic = changelogTopicName(app: appName, store: store.name)
+                try store.drainChanges { key, value in
+                    records.append(
+                        RawRecord(topic: topic, partition: partition, key: key, value: value, timestamp: .init(milliseconds: 0)))
+                }
+            }
+        }
+        return records
+    }
+
+    /// The next offsets of every partition processed so far.
+    var nextOffsets: [TopicPartition: Int64] {
+        tasks.values.reduce(into: [:]) { $0.merge($1.nextOffsets) { _, new in new } }
+    }
+
+    /// Takes the counters of every task.
+    func drainCounters() -> TaskCounters {
+        var total = TaskCounters()
+        for task in tasks.values {
+            let c = task.context.counters
+            total.recordsIn += c.recordsIn
+            total.recordsOut += c.recordsOut
+            total.filtered += c.filtered
+            total.late += c.late
+            total.failures.merge(c.failures, uniquingKeysWith: +)
+            task.context.counters = TaskCounters()
+        }
+        return total
+    }
+
+    /// Entries held by each store, summed over tasks.
+    var storeSizes: [String: Int] {
+        var sizes: [String: Int] = [:]
+        for task in tasks.values { for store in task.context.stores { sizes[store.name, default: 0] += store.entryCount } }
+        return sizes
+    }
+}
+
+/// The compiled pipeline of one partition number.
+final class PartitionTask {
+    let context: PartitionContext
+    let roots: [String: (borrowing RawRecordView) throws -> Void]
+    /// Next offset per input partition processed by this task.
+    var nextOffsets: [TopicPartition: Int64] = [:]
+
+    init(context: PartitionContext, roots: [String: (borrowing RawRecordView) throws -> Void]) {
+        self.context = context
+        self.roots = roots
+    }
+
+    /// Replays a store's changelog records into it.
+    func restore(storeNamed name: String, from view: borrowing RawRecordView) throws {
+        guard let store = context.stores.first(where: { $0.name == name }) else { return }
+        guard let key = view.key else { return }
+        try store.restore(key: key, value: view.value)
+    }
+}

@@ -1,0 +1,52 @@
+/// A point in event time: milliseconds since the Unix epoch, as Kafka record timestamps are.
+///
+/// Event time comes from the records themselves (a field or the broker timestamp), never from the
+/// machine's clock, so a replay of the same input gives the same windows.
+///
+///     let t = EventTime(milliseconds: 1_763_800_000_123)
+///     t + .seconds(1)          // 1_763_800_001_123
+public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var milliseconds: Int64
+
+    /// Makes an event time from milliseconds since the Unix epoch.
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    /// The earliest representable time; the watermark of a partition that has seen no record.
+    public static let distantPast = EventTime(milliseconds: .min)
+
+    public static func < (lhs: EventTime, rhs: EventTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    /// The time `duration` later, saturating instead of overflowing.
+    public static func + (lhs: EventTime, rhs: Duration) -> EventTime {
+        let (sum, overflow) = lhs.milliseconds.addingReportingOverflow(rhs.wholeMilliseconds)
+        return EventTime(milliseconds: overflow ? (rhs < .zero ? .min : .max) : sum)
+    }
+
+    /// The time `duration` earlier, saturating instead of overflowing.
+    public static func - (lhs: EventTime, rhs: Duration) -> EventTime { lhs + (.zero - rhs) }
+
+    public var description: String { "\(milliseconds)ms" }
+
+    public init(from decoder: any Decoder) throws {
+        milliseconds = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(milliseconds)
+    }
+}
+
+extension EventTime {
+    /// Makes an event time from a `Duration` after the epoch (convenient in tests: `.at(.milliseconds(900))`).
+    public static func at(_ offset: Duration) -> EventTime { EventTime(milliseconds: offset.wholeMilliseconds) }
+}
+
+extension Duration {
+    /// This duration in whole milliseconds, rounded toward zero.
+    package var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+}

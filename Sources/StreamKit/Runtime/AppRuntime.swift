@@ -1,0 +1,174 @@
+import Logging
+
+/// How long `StreamApp.run` goes on.
+public enum RunMode: Hashable, Sendable {
+    /// Until the surrounding task is cancelled: a service.
+    case continuous
+    /// Until no record has arrived for `idle`; then every open window closes (as if the watermark
+    /// reached the end of time) and a last checkpoint is taken. For replaying a recorded input
+    /// deterministically.
+    case backtest(idle: Duration)
+}
+
+extension StreamApp {
+    /// Runs the pipeline: consumes the input topics, processes batches, produces, checkpoints.
+    ///
+    /// Returns after a final checkpoint when the task is cancelled (`.continuous`) or the input is
+    /// exhausted (`.backtest`). Throws configuration and broker errors, and record failures the error
+    /// policy says to stop on; offsets of unprocessed records are then not committed.
+    ///
+    /// - Parameter clock: The wall clock for checkpoint intervals and idle window closing.
+    public func run(mode: RunMode = .continuous, clock: some Clock<Duration> = ContinuousClock()) async throws {
+        let runtime = AppRuntime(app: self, clock: clock)
+        try await runtime.run(mode: mode)
+    }
+}
+
+/// Drives a `PipelineEngine` with a broker: the async edge of the app.
+final class AppRuntime<C: Clock<Duration>> {
+    private let app: StreamApp
+    private let clock: C
+    private let engine: PipelineEngine
+    private let metrics: AppMetrics
+    private var logger: Logger
+    private let start: C.Instant
+    private var assigned: Set<TopicPartition> = []
+    private var pendingMetadata: RawRecord?
+
+    init(app: StreamApp, clock: C) {
+        self.app = app
+        self.clock = clock
+        engine = PipelineEngine(app: app)
+        metrics = AppMetrics(app: app.name, factory: app.metricsFactory)
+        logger = app.logger
+        start = clock.now
+    }
+
+    private var elapsed: Duration { start.duration(to: clock.now) }
+    private var isExactlyOnce: Bool { app.guarantee == .exactlyOnce }
+
+    func run(mode: RunMode) async throws {
+        let broker = app.broker
+        let metadata = StateFingerprint.metadataTopic(app: app.name)
+        try await broker.createTopics(app.graph.topicSpecs + [metadata])
+        var stored: [UInt8]? = nil
+        try await broker.readToEnd(TopicPartition(topic: metadata.name, partition: 0)) {
+            StateFingerprint.storedValue(in: $0, into: &stored)
+        }
+        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored)
+
+        let consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
+        let producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? "\(app.name)-producer" : nil)
+        try await consumer.subscribe(to: app.graph.inputTopics)
+        if isExactlyOnce { try await producer.beginTransaction() }
+        logger.info("started", metadata: ["inputs": "\(app.graph.inputTopics)", "guarantee": "\(app.guarantee)"])
+
+        var sinceCheckpoint = 0
+        var lastCheckpoint = elapsed
+        var lastRecord = elapsed
+        do {
+            while !Task.isCancelled {
+                let poll = try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
+                for event in poll.events { try await handle(event, consumer: consumer, producer: producer) }
+                let now = elapsed
+                engine.setWallTime(now)
+                for batch in poll.batches {
+                    try engine.process(batch)
+                    sinceCheckpoint += batch.count
+                    lastRecord = now
+                }
+                try engine.signal(.wallClock(now))
+                try send(engine.drainOutputs(), with: producer)
+                metrics.record(engine.drainCounters())
+                if app.graph.sinks.contains(where: \.isBackpressured) {
+                    try await relieveBackpressure(consumer: consumer)
+                }
+                if sinceCheckpoint >= app.checkpointPolicy.records || now - lastCheckpoint >= app.checkpointPolicy.interval {
+                    try await checkpoint(consumer: consumer, producer: producer)
+                    sinceCheckpoint = 0
+                    lastCheckpoint = elapsed
+                }
+                if case .backtest(let idle) = mode, poll.batches.isEmpty, now - lastRecord >= idle {
+                    try engine.signal(.watermark(EventTime(milliseconds: .max)))
+                    try send(engine.drainOutputs(), with: producer)
+                    break
+                }
+            }
+        } catch is CancellationError {
+            // Cancellation is the normal way to stop a service; the final checkpoint follows.
+        } catch {
+            if isExactlyOnce { try? await producer.abortTransaction() }
+            try? await consumer.close()
+            throw error
+        }
+        try await checkpoint(consumer: consumer, producer: producer)
+        if isExactlyOnce { try await producer.abortTransaction() }
+        try await consumer.close()
+        try await producer.close()
+        logger.info("stopped")
+    }
+
+    private func send(_ records: [RawRecord], with producer: any BrokerProducer) throws {
+        for record in records { try producer.send(record) }
+    }
+
+    private func handle(
+        _ event: AssignmentEvent, consumer: any BrokerConsumer, producer: any BrokerProducer
+    ) async throws {
+        switch event {
+        case .revoked(let partitions):
+            try await checkpoint(consumer: consumer, producer: producer)
+            assigned.subtract(partitions)
+            let kept = Set(assigned.map(\.partition))
+            for partition in Set(partitions.map(\.partition)).subtracting(kept) { engine.removeTask(partition: partition) }
+            logger.info("partitions revoked", metadata: ["partitions": "\(partitions)"])
+        case .assigned(let partitions):
+            assigned.formUnion(partitions)
+            for number in Set(partitions.map(\.partition)).sorted() where engine.tasks[number] == nil {
+                let task = engine.makeTask(partition: number)
+                for store in task.context.stores {
+                    let changelog = TopicPartition(
+                        topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+                    try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
+                }
+                engine.install(task)
+            }
+            for sink in app.graph.sinks {
+                for (partition, offset) in try await sink.storedOffsets(for: partitions) ?? [:] {
+                    try consumer.seek(partition, to: offset)
+                }
+            }
+            logger.info("partitions assigned and restored", metadata: ["partitions": "\(partitions)"])
+        }
+    }
+
+    /// Pauses every assigned partition, flushes the sinks, and resumes: no unbounded buffering.
+    private func relieveBackpressure(consumer: any BrokerConsumer) async throws {
+        let partitions = assigned.sorted()
+        try consumer.pause(partitions)
+        let checkpoint = SinkCheckpoint(group: app.name, nextOffsets: [:])
+        for sink in app.graph.sinks where sink.isBackpressured { try await sink.flush(checkpoint: checkpoint) }
+        try consumer.resume(partitions)
+    }
+
+    /// Flush sinks and the producer (with the changelogs), then commit the offsets.
+    private func checkpoint(consumer: any BrokerConsumer, producer: any BrokerProducer) async throws {
+        let began = elapsed
+        if let metadata = pendingMetadata {
+            try producer.send(metadata)
+            pendingMetadata = nil
+        }
+        try send(engine.drainChangelogs(), with: producer)
+        let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
+        let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
+        for sink in app.graph.sinks { try await sink.flush(checkpoint: sinkCheckpoint) }
+        try await producer.flush()
+        if isExactlyOnce {
+            try await producer.commitTransaction(offsets: offsets, consumer: consumer)
+            try await producer.beginTransaction()
+        } else if !offsets.isEmpty {
+            try await consumer.commit(offsets)
+        }
+        metrics.recordCheckpoint(duration: elapsed - began, storeSizes: engine.storeSizes)
+    }
+}

@@ -1,0 +1,86 @@
+/// A place where topics live: the in-memory broker, or Kafka through StreamKitKafka.
+///
+/// The runtime talks to brokers only through these protocols, at batch granularity; the per-record
+/// hot path never touches them.
+public protocol StreamBroker: Sendable {
+    /// Makes a consumer in the group `group`.
+    ///
+    /// - Parameter readCommitted: Hide records of aborted and open transactions (exactly-once).
+    func makeConsumer(group: String, readCommitted: Bool) async throws -> any BrokerConsumer
+    /// Makes a producer; with a `transactionalID`, one that writes in transactions.
+    func makeProducer(transactionalID: String?) async throws -> any BrokerProducer
+    /// Creates the topics that do not exist yet; existing ones are left as they are.
+    func createTopics(_ specs: [TopicSpec]) async throws
+    /// Calls `body` for every committed record of a partition, from the beginning to its current end
+    /// (changelog restore).
+    func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
+}
+
+/// A consumer: group membership, batched polling, commits, pause and resume.
+public protocol BrokerConsumer: AnyObject {
+    /// Joins the group for these topics; assignments arrive as events from `poll`.
+    func subscribe(to topics: [String]) async throws
+    /// Waits up to `timeout` for records and returns at most `maxRecords` of them in per-partition
+    /// batches, plus any assignment changes since the last poll.
+    func poll(maxRecords: Int, timeout: Duration) async throws -> BrokerPoll
+    /// Commits, for each partition, the offset of the next record to read.
+    func commit(_ offsets: [TopicPartition: Int64]) async throws
+    /// Moves the read position of an assigned partition.
+    func seek(_ partition: TopicPartition, to offset: Int64) throws
+    /// Stops fetching from these partitions until `resume`.
+    func pause(_ partitions: [TopicPartition]) throws
+    /// Fetches again from paused partitions.
+    func resume(_ partitions: [TopicPartition]) throws
+    /// Leaves the group.
+    func close() async throws
+}
+
+/// A producer: fire-and-forget sends whose failures surface at `flush`, and transactions.
+public protocol BrokerProducer: AnyObject {
+    /// Queues a record; the broker picks the partition from the key when `record.partition` is `nil`.
+    func send(_ record: RawRecord) throws
+    /// Waits until every queued record is acknowledged; throws the first delivery failure.
+    func flush() async throws
+    /// Starts a transaction (transactional producers only).
+    func beginTransaction() async throws
+    /// Commits the open transaction together with the consumer's offsets.
+    func commitTransaction(offsets: [TopicPartition: Int64], consumer: any BrokerConsumer) async throws
+    /// Aborts the open transaction; its records are never visible to read-committed consumers.
+    func abortTransaction() async throws
+    /// Flushes and releases the producer.
+    func close() async throws
+}
+
+/// What one poll returned.
+public struct BrokerPoll {
+    /// Partitions assigned or revoked since the last poll, in order.
+    public var events: [AssignmentEvent]
+    /// Records, one batch per partition.
+    public var batches: [any RecordBatch]
+
+    /// Makes a poll result.
+    public init(events: [AssignmentEvent] = [], batches: [any RecordBatch] = []) {
+        self.events = events
+        self.batches = batches
+    }
+}
+
+/// A change of the partitions a consumer owns.
+public enum AssignmentEvent: Hashable, Sendable {
+    /// These partitions now belong to this consumer; restore their state before processing.
+    case assigned([TopicPartition])
+    /// These partitions were taken away; checkpoint them before they go.
+    case revoked([TopicPartition])
+}
+
+/// Records of one partition, lent in place.
+public protocol RecordBatch {
+    /// The partition the records come from.
+    var topicPartition: TopicPartition { get }
+    /// How many records there are.
+    var count: Int { get }
+    /// The offset after the last record (the next to read).
+    var nextOffset: Int64 { get }
+    /// Lends each record in order. The views must not escape `body`.
+    func forEach(_ body: (borrowing RawRecordView) throws -> Void) rethrows
+}

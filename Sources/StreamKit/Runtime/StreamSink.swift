@@ -1,0 +1,69 @@
+/// A destination outside the broker (a database, a file, memory) that a frame can write to with `to(_:)`.
+///
+/// The hot path calls `append` synchronously for every record, so it must only buffer. The runtime calls
+/// `flush(checkpoint:)` at each checkpoint, before it commits the source offsets, and whenever
+/// `isBackpressured` turns true (after pausing the source partitions). A sink is shared by every
+/// partition task, so it must be safe to call from any thread.
+public protocol StreamSink<Value>: AnyObject, Sendable {
+    /// The type of value the sink stores.
+    associatedtype Value
+
+    /// Buffers one value. Throwing stops the batch and follows the app's processing error policy.
+    func append(_ value: Value, context: SinkContext) throws
+
+    /// Writes everything buffered. `checkpoint` holds the next source offsets that will be committed
+    /// once every sink has flushed, so a sink can store them atomically with its data (exactly-once).
+    func flush(checkpoint: SinkCheckpoint) async throws
+
+    /// Whether the buffer is full enough that the runtime should pause its sources and flush now.
+    var isBackpressured: Bool { get }
+
+    /// Offsets this sink stored itself (exactly-once into a database); the source resumes from these
+    /// instead of the broker's committed offsets. `nil` when the sink does not store offsets.
+    func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
+}
+
+extension StreamSink {
+    /// Never backpressured.
+    public var isBackpressured: Bool { false }
+
+    /// Stores no offsets.
+    public func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? { nil }
+}
+
+/// What a sink learns about each value it is given.
+public struct SinkContext: Sendable {
+    /// The record's event time.
+    public var timestamp: EventTime
+    /// Where the source record came from; `nil` for records made by a timer.
+    public var position: SourcePosition?
+    /// The partition task that produced the value.
+    public var partition: Int
+}
+
+/// The offsets a checkpoint is about to commit.
+public struct SinkCheckpoint: Sendable {
+    /// The consumer group (the app's name).
+    public var group: String
+    /// For each input partition, the offset of the next record to read.
+    public var nextOffsets: [TopicPartition: Int64]
+}
+
+/// Type-erased flushing of the sinks a graph writes to.
+protocol AnySinkFlusher: AnyObject {
+    var identity: ObjectIdentifier { get }
+    var isBackpressured: Bool { get }
+    func flush(checkpoint: SinkCheckpoint) async throws
+    func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
+}
+
+final class SinkFlusher<Sink: StreamSink>: AnySinkFlusher {
+    let sink: Sink
+    init(_ sink: Sink) { self.sink = sink }
+    var identity: ObjectIdentifier { ObjectIdentifier(sink) }
+    var isBackpressured: Bool { sink.isBackpressured }
+    func flush(checkpoint: SinkCheckpoint) async throws { try await sink.flush(checkpoint: checkpoint) }
+    func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
+        try await sink.storedOffsets(for: partitions)
+    }
+}

@@ -1,0 +1,185 @@
+/// Open, high, low, close and count of a price field: the candle of a window.
+public struct OHLC<Input>: StreamAggregator {
+    let price: (Input) -> Double
+    /// Candles `price(input)`.
+    public init(_ price: @escaping (Input) -> Double) { self.price = price }
+
+    public var initialState: OHLCBar? { nil }
+
+    public func add(_ input: Input, to state: inout OHLCBar?) {
+        let p = price(input)
+        guard var bar = state else {
+            state = OHLCBar(open: p, high: p, low: p, close: p, count: 1)
+            return
+        }
+        bar.high = Swift.max(bar.high, p)
+        bar.low = Swift.min(bar.low, p)
+        bar.close = p
+        bar.count += 1
+        state = bar
+    }
+
+    /// Only called for states that saw a value.
+    public func output(of state: OHLCBar?) -> OHLCBar { state.unsafelyUnwrapped }
+}
+
+/// A candle: first, highest, lowest and last price, and how many prices it saw.
+public struct OHLCBar: Codable, Hashable, Sendable {
+    public var open: Double
+    public var high: Double
+    public var low: Double
+    public var close: Double
+    public var count: Int
+
+    /// Makes a candle.
+    public init(open: Double, high: Double, low: Double, close: Double, count: Int) {
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.count = count
+    }
+}
+
+/// Volume-weighted average price: Σ(price × volume) / Σ volume.
+public struct VWAP<Input>: StreamAggregator {
+    /// Running sums.
+    public struct State: Codable, Hashable, Sendable {
+        public var priceVolume = 0.0
+        public var volume = 0.0
+    }
+    let price: (Input) -> Double
+    let volume: (Input) -> Double
+
+    /// Weighs `price(input)` by `volume(input)`.
+    public init(price: @escaping (Input) -> Double, volume: @escaping (Input) -> Double) {
+        self.price = price
+        self.volume = volume
+    }
+
+    public var initialState: State { State() }
+
+    public func add(_ input: Input, to state: inout State) {
+        let v = volume(input)
+        state.priceVolume += price(input) * v
+        state.volume += v
+    }
+
+    /// `nil` while the volume is zero.
+    public func output(of state: State) -> Double? { state.volume == 0 ? nil : state.priceVolume / state.volume }
+}
+
+/// Mean, standard deviation and the z-score of the latest value against the values before it
+/// (Welford's online algorithm: one pass, numerically stable).
+public struct ZScore<Input>: StreamAggregator {
+    /// Welford's running moments, plus the z-score of the latest value.
+    public struct State: Codable, Hashable, Sendable {
+        public var count = 0
+        public var mean = 0.0
+        public var m2 = 0.0
+        public var latest = 0.0
+        public var latestZScore: Double? = nil
+    }
+    let value: (Input) -> Double
+
+    /// Scores `value(input)`.
+    public init(_ value: @escaping (Input) -> Double) { self.value = value }
+
+    public var initialState: State { State() }
+
+    public func add(_ input: Input, to state: inout State) {
+        let x = value(input)
+        // Score against the values seen before this one, so a spike does not dampen its own score.
+        let previousStdDev = state.count > 1 ? (state.m2 / Double(state.count - 1)).squareRoot() : 0
+        state.latestZScore = previousStdDev > 0 ? (x - state.mean) / previousStdDev : nil
+        state.count += 1
+        let delta = x - state.mean
+        state.mean += delta / Double(state.count)
+        state.m2 += delta * (x - state.mean)
+        state.latest = x
+    }
+
+    public func output(of state: State) -> ZScoreResult {
+        ZScoreResult(
+            value: state.latest, count: state.count, mean: state.mean,
+            standardDeviation: state.count > 1 ? (state.m2 / Double(state.count - 1)).squareRoot() : 0,
+            zScore: state.latestZScore)
+    }
+}
+
+/// The result of `ZScore`: sample statistics including the latest value, and that value's score against
+/// the values before it (`nil` until two earlier values with a spread exist).
+public struct ZScoreResult: Codable, Hashable, Sendable {
+    public var value: Double
+    public var count: Int
+    public var mean: Double
+    public var standardDeviation: Double
+    public var zScore: Double?
+}
+
+/// Exponentially weighted mean and variance: `mean = α·v + (1−α)·mean`, the variance weighted alike.
+public struct EWStatistics<Input>: StreamAggregator {
+    /// The weighted mean and variance, and the latest value.
+    public struct Moments: Codable, Hashable, Sendable {
+        public var mean: Double
+        public var variance: Double
+        public var latest: Double
+    }
+    let alpha: Double
+    let value: (Input) -> Double
+
+    /// Weighs `value(input)` with smoothing factor `alpha` in (0, 1].
+    public init(alpha: Double, _ value: @escaping (Input) -> Double) {
+        precondition(alpha > 0 && alpha <= 1, "alpha must be in (0, 1]")
+        self.alpha = alpha
+        self.value = value
+    }
+
+    public var initialState: Moments? { nil }
+
+    public func add(_ input: Input, to state: inout Moments?) {
+        let x = value(input)
+        guard var s = state else {
+            state = Moments(mean: x, variance: 0, latest: x)
+            return
+        }
+        let diff = x - s.mean
+        let increment = alpha * diff
+        s.mean += increment
+        s.variance = (1 - alpha) * (s.variance + diff * increment)
+        s.latest = x
+        state = s
+    }
+
+    /// Only called for states that saw a value.
+    public func output(of state: Moments?) -> Moments { state.unsafelyUnwrapped }
+}
+
+/// The relative change from the first to the latest value: `(latest − first) / first`.
+///
+/// As a running per-key operator that is the change since the key's first value; inside a window, the
+/// change across the window.
+public struct RateOfChange<Input>: StreamAggregator {
+    /// First and latest value.
+    public struct Endpoints: Codable, Hashable, Sendable {
+        public var first: Double
+        public var latest: Double
+    }
+    let value: (Input) -> Double
+
+    /// Follows `value(input)`.
+    public init(_ value: @escaping (Input) -> Double) { self.value = value }
+
+    public var initialState: Endpoints? { nil }
+
+    public func add(_ input: Input, to state: inout Endpoints?) {
+        let x = value(input)
+        if state == nil { state = Endpoints(first: x, latest: x) } else { state!.latest = x }
+    }
+
+    /// `nil` when the first value is zero.
+    public func output(of state: Endpoints?) -> Double? {
+        guard let s = state, s.first != 0 else { return nil }
+        return (s.latest - s.first) / s.first
+    }
+}

@@ -1,2 +1,0 @@
-/// StreamKit core: placeholder until the core lands.
-public enum StreamKitVersion { public static let current = "0.1.0" }

@@ -1,0 +1,188 @@
+/// Runs an app's pipeline deterministically on its in-memory broker: feed records, move time, read
+/// outputs. No threads, no sleeps, no wall clock.
+///
+///     let h = try PipelineHarness(app)                      // app built on an InMemoryBroker
+///     try h.send(ticks, key: "TTF-GAS", value: tick, timestamp: .at(.milliseconds(100)))
+///     try h.advanceWatermark(to: .at(.milliseconds(1_200)))
+///     #expect(try h.values(in: bars) == [...])
+///
+/// Every `send` processes the record and everything it causes (repartition topics included) before it
+/// returns. `checkpoint()` writes changelogs, flushes sinks and commits offsets as the runtime does;
+/// `restart()` throws away all in-memory state as a crash would and rebuilds it from the changelogs
+/// and committed offsets.
+public final class PipelineHarness {
+    /// The app under test.
+    public let app: StreamApp
+    /// The broker the app runs on.
+    public let broker: InMemoryBroker
+    /// The wall clock the pipeline sees (idle window closing).
+    public let clock: SimulatedClock
+    private var engine: PipelineEngine
+    private var positions: [TopicPartition: Int64] = [:]
+    private var pendingMetadata: RawRecord?
+    private let metrics: AppMetrics
+
+    /// Prepares the app's topics and tasks, restoring state from earlier checkpoints on the same broker.
+    ///
+    /// - Throws: `StreamAppError.configuration` when the app is not on an `InMemoryBroker`;
+    ///   `.stateLayoutChanged` when saved state was written by a differently shaped pipeline.
+    public init(_ app: StreamApp, clock: SimulatedClock = SimulatedClock()) throws {
+        guard let broker = app.broker as? InMemoryBroker else {
+            throw StreamAppError.configuration("PipelineHarness needs an app built with broker: InMemoryBroker()")
+        }
+        self.app = app
+        self.broker = broker
+        self.clock = clock
+        engine = PipelineEngine(app: app)
+        metrics = AppMetrics(app: app.name, factory: app.metricsFactory)
+        try start()
+    }
+
+    private func start() throws {
+        let metadata = StateFingerprint.metadataTopic(app: app.name)
+        for spec in app.graph.topicSpecs + [metadata] { broker.createTopic(spec) }
+        var stored: [UInt8]? = nil
+        for record in broker.records(in: TopicPartition(topic: metadata.name, partition: 0)) {
+            record.withView { StateFingerprint.storedValue(in: $0, into: &stored) }
+        }
+        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored)
+        let committed = broker.committedOffsets(group: app.name)
+        let inputs = app.graph.inputTopics
+        let width = inputs.compactMap { broker.partitionCount(of: $0) }.max() ?? 1
+        for number in 0..<width {
+            let task = engine.makeTask(partition: number)
+            for store in task.context.stores {
+                let changelog = TopicPartition(topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+                for record in broker.records(in: changelog) {
+                    try record.withView { try task.restore(storeNamed: store.name, from: $0) }
+                }
+            }
+            engine.install(task)
+        }
+        positions = [:]
+        for topic in inputs {
+            for p in 0..<(broker.partitionCount(of: topic) ?? 1) {
+                let tp = TopicPartition(topic: topic, partition: p)
+                positions[tp] = committed[tp] ?? 0
+            }
+        }
+        engine.setWallTime(clock.now.offset)
+    }
+
+    // MARK: - Input
+
+    /// Produces one record to `topic` and processes everything it causes.
+    public func send<Key, Value>(
+        _ topic: Topic<Key, Value>, key: Key, value: Value, timestamp: EventTime, headers: [RecordHeader] = []
+    ) throws {
+        broker.append(
+            RawRecord(
+                topic: topic.name, key: try topic.keySerde.encode(key), value: try topic.valueSerde.encode(value),
+                timestamp: timestamp, headers: headers))
+        try pump()
+    }
+
+    /// Produces values keyed and timed by closures, in order, processing after each.
+    public func send<Key, Value>(
+        _ topic: Topic<Key, Value>, _ values: [Value], key: (Value) -> Key, timestamp: (Value) -> EventTime
+    ) throws {
+        for value in values { try send(topic, key: key(value), value: value, timestamp: timestamp(value)) }
+    }
+
+    /// Produces raw bytes (for malformed input) and processes them.
+    public func sendRaw(
+        topic: String, key: [UInt8]?, value: [UInt8]?, timestamp: EventTime, headers: [RecordHeader] = []
+    ) throws {
+        broker.append(RawRecord(topic: topic, key: key, value: value, timestamp: timestamp, headers: headers))
+        try pump()
+    }
+
+    // MARK: - Time
+
+    /// Raises the watermark of every partition to `time`, closing the windows that ends there.
+    public func advanceWatermark(to time: EventTime) throws {
+        try engine.signal(.watermark(time))
+        try routeOutputs()
+        try pump()
+    }
+
+    /// Moves the wall clock; windows on partitions idle for their timeout close.
+    public func advanceClock(by duration: Duration) throws {
+        clock.advance(by: duration)
+        engine.setWallTime(clock.now.offset)
+        try engine.signal(.wallClock(clock.now.offset))
+        try routeOutputs()
+        try pump()
+    }
+
+    // MARK: - Checkpoints and crashes
+
+    /// Writes changelogs, flushes sinks and commits offsets, as the runtime's checkpoint does.
+    public func checkpoint() async throws {
+        if let metadata = pendingMetadata {
+            broker.append(metadata)
+            pendingMetadata = nil
+        }
+        for record in try engine.drainChangelogs() { broker.append(record) }
+        let offsets = engine.nextOffsets
+        for sink in app.graph.sinks { try await sink.flush(checkpoint: SinkCheckpoint(group: app.name, nextOffsets: offsets)) }
+        broker.commit(offsets, group: app.name)
+        metrics.recordCheckpoint(duration: .zero, storeSizes: engine.storeSizes)
+    }
+
+    /// Loses every in-memory state as a crash would, then restores from changelogs and committed
+    /// offsets and processes whatever is uncommitted again (outputs since the last checkpoint repeat,
+    /// as under at-least-once).
+    public func restart() throws {
+        engine = PipelineEngine(app: app)
+        try start()
+        try pump()
+    }
+
+    // MARK: - Output
+
+    /// The values in `topic`, partition by partition, in offset order.
+    public func values<Key, Value>(in topic: Topic<Key, Value>) throws -> [Value] {
+        try records(in: topic).map(\.value)
+    }
+
+    /// The records in `topic`, decoded, partition by partition, in offset order.
+    public func records<Key, Value>(in topic: Topic<Key, Value>) throws -> [StreamRecord<Key, Value>] {
+        try broker.records(in: topic.name).map { raw in
+            StreamRecord(
+                key: try topic.keySerde.decode(raw.key ?? []), value: try topic.valueSerde.decode(raw.value ?? []),
+                timestamp: raw.timestamp, headers: raw.headers,
+                position: SourcePosition(topic: raw.topic, partition: raw.partition ?? 0, offset: raw.offset))
+        }
+    }
+
+    /// The raw records of a topic (dead-letter topics, changelogs).
+    public func rawRecords(in topic: String) -> [RawRecord] {
+        broker.records(in: topic)
+    }
+
+    // MARK: - Processing
+
+    /// Processes every unread input record, and what its outputs feed back (repartition topics), until
+    /// nothing is left.
+    private func pump() throws {
+        var progressed = true
+        while progressed {
+            progressed = false
+            for tp in positions.keys.sorted() {
+                let records = broker.records(in: tp, from: positions[tp]!)
+                guard !records.isEmpty else { continue }
+                let batch = InMemoryBatch(topicPartition: tp, records: records)
+                try engine.process(batch)
+                positions[tp] = batch.nextOffset
+                try routeOutputs()
+                progressed = true
+            }
+        }
+    }
+
+    private func routeOutputs() throws {
+        for record in engine.drainOutputs() { broker.append(record) }
+        metrics.record(engine.drainCounters())
+    }
+}

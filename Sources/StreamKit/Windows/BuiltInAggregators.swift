@@ -1,0 +1,86 @@
+/// Counts values.
+public struct Count<Input>: StreamAggregator {
+    /// Makes a counter.
+    public init() {}
+    public var initialState: Int { 0 }
+    public func add(_ input: Input, to state: inout Int) { state += 1 }
+    public func output(of state: Int) -> Int { state }
+}
+
+/// Sums a numeric field.
+public struct Sum<Input, Number: AdditiveArithmetic & Codable>: StreamAggregator {
+    let value: (Input) -> Number
+    /// Sums `value(input)` over the inputs.
+    public init(_ value: @escaping (Input) -> Number) { self.value = value }
+    public var initialState: Number { .zero }
+    public func add(_ input: Input, to state: inout Number) { state += value(input) }
+    public func output(of state: Number) -> Number { state }
+}
+
+/// The arithmetic mean of a field.
+public struct Mean<Input>: StreamAggregator {
+    /// Running sum and count.
+    public struct State: Codable, Hashable, Sendable {
+        public var sum = 0.0
+        public var count = 0
+    }
+    let value: (Input) -> Double
+    /// Averages `value(input)` over the inputs.
+    public init(_ value: @escaping (Input) -> Double) { self.value = value }
+    public var initialState: State { State() }
+    public func add(_ input: Input, to state: inout State) {
+        state.sum += value(input)
+        state.count += 1
+    }
+    public func output(of state: State) -> Double { state.sum / Double(state.count) }
+}
+
+/// The smallest value of a field.
+public struct Minimum<Input, Number: Comparable & Codable>: StreamAggregator {
+    let value: (Input) -> Number
+    /// Keeps the smallest `value(input)`.
+    public init(_ value: @escaping (Input) -> Number) { self.value = value }
+    public var initialState: Number? { nil }
+    public func add(_ input: Input, to state: inout Number?) {
+        let v = value(input)
+        if let current = state, current <= v { return }
+        state = v
+    }
+    /// Only called for states that saw a value.
+    public func output(of state: Number?) -> Number { state.unsafelyUnwrapped }
+}
+
+/// The largest value of a field.
+public struct Maximum<Input, Number: Comparable & Codable>: StreamAggregator {
+    let value: (Input) -> Number
+    /// Keeps the largest `value(input)`.
+    public init(_ value: @escaping (Input) -> Number) { self.value = value }
+    public var initialState: Number? { nil }
+    public func add(_ input: Input, to state: inout Number?) {
+        let v = value(input)
+        if let current = state, current >= v { return }
+        state = v
+    }
+    /// Only called for states that saw a value.
+    public func output(of state: Number?) -> Number { state.unsafelyUnwrapped }
+}
+
+/// The first value seen (in processing order).
+public struct First<Input: Codable>: StreamAggregator {
+    /// Makes the aggregator.
+    public init() {}
+    public var initialState: Input? { nil }
+    public func add(_ input: Input, to state: inout Input?) { if state == nil { state = input } }
+    /// Only called for states that saw a value.
+    public func output(of state: Input?) -> Input { state.unsafelyUnwrapped }
+}
+
+/// The last value seen (in processing order).
+public struct Last<Input: Codable>: StreamAggregator {
+    /// Makes the aggregator.
+    public init() {}
+    public var initialState: Input? { nil }
+    public func add(_ input: Input, to state: inout Input?) { state = input }
+    /// Only called for states that saw a value.
+    public func output(of state: Input?) -> Input { state.unsafelyUnwrapped }
+}

@@ -1,0 +1,50 @@
+/// A typed aggregation: how a window (or a running per-key operator) folds values into state and what
+/// it reports.
+///
+/// State is `Codable` because it is written to the changelog at checkpoints and restored on another
+/// instance. Conform your own type, or use the built-ins: `Count`, `Sum`, `Mean`, `Minimum`, `Maximum`,
+/// `First`, `Last`, `OHLC`, `VWAP`, `ZScore`, `EWStatistics`, `RateOfChange`.
+public protocol StreamAggregator<Input, Output> {
+    /// The values folded in.
+    associatedtype Input
+    /// What is kept between values (and in the changelog).
+    associatedtype State: Codable
+    /// What is reported.
+    associatedtype Output
+
+    /// The state before the first value.
+    var initialState: State { get }
+    /// Folds one value into the state. Runs on the hot path; keep it free of I/O and allocation.
+    func add(_ input: Input, to state: inout State)
+    /// The result for a state that has seen at least one value.
+    func output(of state: State) -> Output
+}
+
+/// An aggregation given as an initial value and a closure, as in `aggregate(into:_:)`.
+public struct ClosureAggregator<Input, Accumulator: Codable>: StreamAggregator {
+    /// The accumulator before the first value.
+    public let initialState: Accumulator
+    let fold: (inout Accumulator, Input) -> Void
+
+    /// Makes an aggregator from a starting accumulator and a fold.
+    public init(into initial: Accumulator, _ fold: @escaping (inout Accumulator, Input) -> Void) {
+        self.initialState = initial
+        self.fold = fold
+    }
+
+    public func add(_ input: Input, to state: inout Accumulator) { fold(&state, input) }
+    public func output(of state: Accumulator) -> Accumulator { state }
+}
+
+/// Reduces values of one type with a combining closure; the first value is the start.
+public struct ReduceAggregator<Value: Codable>: StreamAggregator {
+    let combine: (Value, Value) -> Value
+
+    /// Makes a reducer.
+    public init(_ combine: @escaping (Value, Value) -> Value) { self.combine = combine }
+
+    public var initialState: Value? { nil }
+    public func add(_ input: Value, to state: inout Value?) { state = state.map { combine($0, input) } ?? input }
+    /// Only called for states that saw a value.
+    public func output(of state: Value?) -> Value { state.unsafelyUnwrapped }
+}

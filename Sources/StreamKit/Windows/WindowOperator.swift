@@ -1,0 +1,109 @@
+/// The windowed aggregation of one partition task: assigns records to windows, folds them, closes
+/// windows by watermark or idle time, and routes late records.
+final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> where Aggregator.Input == Value {
+    typealias Result = WindowResult<Key, Aggregator.Output>
+
+    let name: String
+    let spec: WindowSpec
+    let aggregator: Aggregator
+    let store: WindowStore<Key, Aggregator.State>
+    unowned let context: PartitionContext
+    let final: RecordPort<Key, Result>.Push
+    let current: RecordPort<Key, Result>.Push?
+    let late: RecordPort<Key, LateRecord<Value>>.Push
+    /// Wall time of the last record, for idle closing.
+    private var lastActivity: Duration = .zero
+
+    init(
+        name: String, spec: WindowSpec, aggregator: Aggregator, context: PartitionContext,
+        final: @escaping RecordPort<Key, Result>.Push, current: RecordPort<Key, Result>.Push?,
+        late: @escaping RecordPort<Key, LateRecord<Value>>.Push
+    ) {
+        self.name = name
+        self.spec = spec
+        self.aggregator = aggregator
+        self.store = WindowStore(name: name)
+        self.context = context
+        self.final = final
+        self.current = current
+        self.late = late
+        context.register(store)
+        context.onTime { [unowned self] signal in try self.on(signal) }
+    }
+
+    /// The per-record function.
+    var push: RecordPort<Key, Value>.Push {
+        { [unowned self] record in try self.process(record) }
+    }
+
+    private func process(_ record: StreamRecord<Key, Value>) throws {
+        let t = record.timestamp.milliseconds
+        if t > store.watermark { store.watermark = t }
+        lastActivity = context.wallTime
+        let (size, grace, watermark) = (spec.sizeMs, spec.graceMs, store.watermark)
+        try spec.forEachStart(containing: t) { start in
+            if start &+ size &+ grace <= watermark {
+                context.counters.late += 1
+                try late(
+                    record.withValue(
+                        LateRecord(
+                            value: record.value, timestamp: record.timestamp, windowStart: EventTime(milliseconds: start),
+                            watermark: EventTime(milliseconds: watermark))))
+                return
+            }
+            let state = store.update(start: start, key: record.key, initial: aggregator.initialState) {
+                aggregator.add(record.value, to: &$0)
+            }
+            if let current {
+                try current(result(key: record.key, start: start, state: state, record: record))
+            }
+        }
+        try closeWindows(upTo: watermark)
+    }
+
+    /// Emits and removes every window whose end + grace is at most `watermark`.
+    private func closeWindows(upTo watermark: Int64) throws {
+        while let start = store.earliestStart, start &+ spec.sizeMs &+ spec.graceMs <= watermark {
+            try emitFinal(store.popBucket(startingAtOrBefore: start)!)
+        }
+    }
+
+    private func emitFinal(_ bucket: WindowStore<Key, Aggregator.State>.Bucket) throws {
+        for i in bucket.keys.indices {
+            let key = bucket.keys[i]
+            let value = WindowResult(
+                key: key, start: EventTime(milliseconds: bucket.start),
+                end: EventTime(milliseconds: bucket.start + spec.sizeMs), value: aggregator.output(of: bucket.states[i]))
+            try final(StreamRecord(key: key, value: value, timestamp: EventTime(milliseconds: bucket.start)))
+        }
+    }
+
+    @inline(__always)
+    private func result(
+        key: Key, start: Int64, state: Aggregator.State, record: StreamRecord<Key, Value>
+    ) -> StreamRecord<Key, Result> {
+        let value = WindowResult(
+            key: key, start: EventTime(milliseconds: start), end: EventTime(milliseconds: start + spec.sizeMs),
+            value: aggregator.output(of: state))
+        return StreamRecord(
+            key: key, value: value, timestamp: record.timestamp, headers: record.headers, position: record.position)
+    }
+
+    private func on(_ signal: TimeSignal) throws {
+        switch signal {
+        case .watermark(let time):
+            if time.milliseconds > store.watermark { store.watermark = time.milliseconds }
+            try closeWindows(upTo: store.watermark)
+        case .wallClock(let now):
+            guard let idleTimeout = spec.idleTimeout, store.earliestStart != nil,
+                now - lastActivity >= idleTimeout
+            else { return }
+            // Close everything open, and move the watermark past the last closed window so that a
+            // record for it arriving later counts as late rather than reopening it.
+            while let start = store.earliestStart {
+                store.watermark = Swift.max(store.watermark, start &+ spec.sizeMs &+ spec.graceMs)
+                try emitFinal(store.popBucket(startingAtOrBefore: start)!)
+            }
+        }
+    }
+}

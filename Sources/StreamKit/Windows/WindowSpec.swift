@@ -1,0 +1,87 @@
+/// How records are grouped into time windows: size, step (hopping), grace and idle timeout.
+public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
+    /// The window length.
+    public var size: Duration
+    /// The distance between window starts: equal to `size` for tumbling windows, smaller for hopping.
+    public var step: Duration
+    /// How long after its end a window still accepts records (in event time).
+    public var grace: Duration
+    /// Close every open window of a partition after this much wall-clock time without a record on it,
+    /// so a quiet key still gets its final result. `nil`: windows close by event time only.
+    public var idleTimeout: Duration?
+
+    var sizeMs: Int64 { size.wholeMilliseconds }
+    var stepMs: Int64 { step.wholeMilliseconds }
+    var graceMs: Int64 { grace.wholeMilliseconds }
+
+    var kind: String { size == step ? "tumbling-window" : "hopping-window" }
+
+    public var description: String {
+        var text = size == step ? "tumbling \(size)" : "hopping \(size) every \(step)"
+        if grace > .zero { text += ", grace \(grace)" }
+        if let idleTimeout { text += ", idle close \(idleTimeout)" }
+        return text
+    }
+
+    /// The starts (ms) of every window that contains `t`, earliest first.
+    @inline(__always)
+    func forEachStart(containing t: Int64, _ body: (Int64) throws -> Void) rethrows {
+        let last = floorDivide(t, stepMs) * stepMs
+        var start = floorDivide(t - sizeMs, stepMs) * stepMs + stepMs
+        while start <= last {
+            try body(start)
+            start += stepMs
+        }
+    }
+}
+
+/// Floor division (rounds toward −∞, unlike `/`), so windows before the epoch are aligned too.
+@inline(__always)
+func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+/// One window's result: the key, the window's bounds, and the aggregate.
+public struct WindowResult<Key, Value> {
+    /// The key the window belongs to.
+    public var key: Key
+    /// The window's start (inclusive).
+    public var start: EventTime
+    /// The window's end (exclusive).
+    public var end: EventTime
+    /// The aggregate over the window's records.
+    public var value: Value
+
+    /// Makes a result.
+    public init(key: Key, start: EventTime, end: EventTime, value: Value) {
+        self.key = key
+        self.start = start
+        self.end = end
+        self.value = value
+    }
+}
+
+extension WindowResult: Sendable where Key: Sendable, Value: Sendable {}
+extension WindowResult: Equatable where Key: Equatable, Value: Equatable {}
+extension WindowResult: Hashable where Key: Hashable, Value: Hashable {}
+extension WindowResult: Codable where Key: Codable, Value: Codable {}
+extension WindowResult: CustomStringConvertible {
+    public var description: String { "\(key) [\(start.milliseconds), \(end.milliseconds)): \(value)" }
+}
+
+/// A record that arrived for a window that had already closed.
+public struct LateRecord<Value> {
+    /// The record's value.
+    public var value: Value
+    /// Its event time.
+    public var timestamp: EventTime
+    /// The start of the (closed) window it belonged to.
+    public var windowStart: EventTime
+    /// The watermark when it arrived.
+    public var watermark: EventTime
+}
+
+extension LateRecord: Sendable where Value: Sendable {}
+extension LateRecord: Equatable where Value: Equatable {}
+extension LateRecord: Codable where Value: Codable {}

@@ -1,0 +1,95 @@
+/// A frame grouped into time windows per key, waiting for an aggregation.
+///
+///     ticks.tumblingWindow(.seconds(1), grace: .milliseconds(200))
+///         .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
+///         .final()
+public struct WindowedDataFrame<Key: StreamKey, Value> {
+    let frame: DataFrame<Key, Value>
+    let spec: WindowSpec
+    let name: String?
+
+    /// Aggregates each window with a typed aggregator (built-in or your own).
+    ///
+    ///     .aggregate(OHLC { $0.mid })
+    public func aggregate<Aggregator: StreamAggregator>(
+        _ aggregator: Aggregator
+    ) -> WindowAggregation<Key, Value, Aggregator.Output> where Aggregator.Input == Value {
+        WindowAggregation(frame: frame, spec: spec, name: name, aggregator: aggregator)
+    }
+
+    /// Folds each window's values into an accumulator that starts as `initial`.
+    ///
+    ///     .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
+    public func aggregate<Accumulator: Codable>(
+        into initial: Accumulator, _ fold: @escaping (inout Accumulator, Value) -> Void
+    ) -> WindowAggregation<Key, Value, Accumulator> {
+        aggregate(ClosureAggregator(into: initial, fold))
+    }
+
+    /// Combines each window's values pairwise; the first value starts the fold.
+    public func reduce(_ combine: @escaping (Value, Value) -> Value) -> WindowAggregation<Key, Value, Value>
+    where Value: Codable {
+        aggregate(ReduceAggregator(combine))
+    }
+
+    /// Counts each window's records.
+    public func count() -> WindowAggregation<Key, Value, Int> { aggregate(Count()) }
+
+    /// Sums a field per window.
+    public func sum<Number: AdditiveArithmetic & Codable>(
+        _ field: @escaping (Value) -> Number
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(Sum(field)) }
+
+    /// Averages a field per window.
+    public func mean(_ field: @escaping (Value) -> Double) -> WindowAggregation<Key, Value, Double> {
+        aggregate(Mean(field))
+    }
+
+    /// The smallest value of a field per window.
+    public func min<Number: Comparable & Codable>(
+        _ field: @escaping (Value) -> Number
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(Minimum(field)) }
+
+    /// The largest value of a field per window.
+    public func max<Number: Comparable & Codable>(
+        _ field: @escaping (Value) -> Number
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(Maximum(field)) }
+
+    /// The first value of each window (in processing order).
+    public func first() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(First()) }
+
+    /// The last value of each window (in processing order).
+    public func last() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(Last()) }
+}
+
+extension DataFrame {
+    /// Groups records per key into back-to-back windows of `size`, by event time.
+    ///
+    /// A window `[start, end)` closes when the partition's watermark (its highest event time) reaches
+    /// `end + grace`, or after `closeAfterIdle` of wall-clock time without records on the partition.
+    /// Records for a closed window are late: counted, and sent to `lateRecords`.
+    ///
+    ///     ticks.tumblingWindow(.seconds(1), grace: .milliseconds(200))
+    ///
+    /// - Parameter name: Names the state store and its changelog topic; by default
+    ///   `tumbling-window-<n>` in build order. Name it when the pipeline may change shape later.
+    public func tumblingWindow(
+        _ size: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil, name: String? = nil
+    ) -> WindowedDataFrame<Key, Value> {
+        hoppingWindow(size, every: size, grace: grace, closeAfterIdle: closeAfterIdle, name: name)
+    }
+
+    /// Groups records per key into overlapping windows of `size` that start every `step`.
+    ///
+    ///     prices.hoppingWindow(.minutes(5), every: .minutes(1))   // each record is in 5 windows
+    public func hoppingWindow(
+        _ size: Duration, every step: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil,
+        name: String? = nil
+    ) -> WindowedDataFrame<Key, Value> {
+        precondition(size >= .milliseconds(1) && step >= .milliseconds(1), "window size and step must be at least 1 ms")
+        precondition(step <= size, "a hopping window's step must not exceed its size")
+        precondition(grace >= .zero, "grace must not be negative")
+        let spec = WindowSpec(size: size, step: step, grace: grace, idleTimeout: closeAfterIdle)
+        return WindowedDataFrame(frame: self, spec: spec, name: name)
+    }
+}
