@@ -28,12 +28,12 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         self.current = current
         self.late = late
         context.register(store)
-        context.onTime { [unowned self] signal in try self.on(signal) }
+        context.onTime { signal in try self.on(signal) }
     }
 
     /// The per-record function.
     var push: RecordPort<Key, Value>.Push {
-        { [unowned self] record in try self.process(record) }
+        { record in try self.process(record) }
     }
 
     private func process(_ record: StreamRecord<Key, Value>) throws {
