@@ -75,7 +75,10 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "StreamKitTests",
-            dependencies: ["StreamKit", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "StreamKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),

@@ -52,8 +52,16 @@ final class StreamGraph {
         if !sinks.contains(where: { $0.identity == sink.identity }) { sinks.append(sink) }
     }
 
-    /// Specs of every topic the app needs, in declaration order.
-    var topicSpecs: [TopicSpec] { topicOrder.compactMap { topics[$0]?.spec } }
+    /// Specs of every topic the app needs, in declaration order. Changelogs get as many partitions as the
+    /// widest input, since partition `p` of a changelog holds the state of task `p`.
+    var topicSpecs: [TopicSpec] {
+        let width = widestInput
+        return topicOrder.compactMap { name in
+            guard var use = topics[name] else { return nil }
+            if use.roles.contains(.changelog) { use.spec.partitions = width }
+            return use.spec
+        }
+    }
 
     /// Names of the topics the app consumes.
     var inputTopics: [String] { topicOrder.filter { sources[$0] != nil } }

@@ -24,8 +24,8 @@ extension DataFrame where Value: Codable & Sendable {
 }
 
 extension StreamGraph {
-    /// The largest partition count among declared inputs (at least 1).
+    /// The largest partition count among declared inputs and repartition topics (at least 1).
     var widestInput: Int {
-        topics.values.filter { $0.roles.contains(.input) }.map(\.spec.partitions).max() ?? 1
+        topics.values.filter { !$0.roles.isDisjoint(with: [.input, .repartition]) }.map(\.spec.partitions).max() ?? 1
     }
 }

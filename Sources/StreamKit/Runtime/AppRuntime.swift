@@ -78,8 +78,7 @@ final class AppRuntime<C: Clock<Duration>> {
                     lastRecord = now
                 }
                 try engine.signal(.wallClock(now))
-                try send(engine.drainOutputs(), with: producer)
-                metrics.record(engine.drainCounters())
+                try produceOutputs(with: producer)
                 if app.graph.sinks.contains(where: \.isBackpressured) {
                     try await relieveBackpressure(consumer: consumer)
                 }
@@ -90,7 +89,7 @@ final class AppRuntime<C: Clock<Duration>> {
                 }
                 if case .backtest(let idle) = mode, poll.batches.isEmpty, now - lastRecord >= idle {
                     try engine.signal(.watermark(EventTime(milliseconds: .max)))
-                    try send(engine.drainOutputs(), with: producer)
+                    try produceOutputs(with: producer)
                     break
                 }
             }
@@ -108,8 +107,10 @@ final class AppRuntime<C: Clock<Duration>> {
         logger.info("stopped")
     }
 
-    private func send(_ records: [RawRecord], with producer: any BrokerProducer) throws {
-        for record in records { try producer.send(record) }
+    /// Produces what the tasks emitted and records their counters.
+    private func produceOutputs(with producer: any BrokerProducer) throws {
+        for record in engine.drainOutputs() { try producer.send(record) }
+        metrics.record(engine.drainCounters())
     }
 
     private func handle(
@@ -158,7 +159,7 @@ final class AppRuntime<C: Clock<Duration>> {
             try producer.send(metadata)
             pendingMetadata = nil
         }
-        try send(engine.drainChangelogs(), with: producer)
+        for record in try engine.drainChangelogs() { try producer.send(record) }
         let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
         let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
         for sink in app.graph.sinks { try await sink.flush(checkpoint: sinkCheckpoint) }

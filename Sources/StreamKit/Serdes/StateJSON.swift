@@ -5,6 +5,8 @@ enum StateJSON {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Changelog keys must be byte-identical across processes for compaction to match them.
+        encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(value))
     }
 

@@ -96,3 +96,4 @@ struct RestoreTests {
         #expect(live == 2)
     }
 }
+
