@@ -97,6 +97,12 @@ public final class PipelineHarness {
         try pump()
     }
 
+    /// Processes every record already waiting in the input topics (appended to the broker directly),
+    /// and everything they cause.
+    public func processPending() throws {
+        try pump()
+    }
+
     // MARK: - Time
 
     /// Raises the watermark of every partition to `time`, closing the windows that ends there.
