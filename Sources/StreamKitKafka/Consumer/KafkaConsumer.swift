@@ -24,7 +24,13 @@ public final class KafkaConsumer: Sendable {
 
     /// Makes the consumer; throws ``KafkaError`` naming the property if librdkafka rejects the configuration.
     public init(configuration: KafkaConfiguration) throws(KafkaError) {
-        let config = try RdKafkaConfig(configuration)
+        // librdkafka 2.0 needs a group even for assigned partitions; one of our own, never committed to, keeps
+        // an assign-only consumer working. The caller's settings are applied after these and win.
+        let unmanaged: [(name: String, value: String)] =
+            configuration.groupID == nil && configuration.properties["group.id"] == nil
+            ? [("group.id", "streamkit-unmanaged-\(UInt64.random(in: 0...UInt64.max))"), ("enable.auto.commit", "false")]
+            : []
+        let config = try RdKafkaConfig(configuration, defaults: unmanaged)
         let rebalance = RdKafkaRebalanceBuffer()
         config.setRebalanceCallback(rebalance)
         client = try RdKafkaClient(.consumer, config: config, callbackContext: rebalance)
@@ -47,7 +53,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Reads exactly these partitions, starting at the given offsets, without group management.
-    /// Replaces the previous assignment; an empty map unassigns everything.
+    ///
+    /// Replaces the previous assignment; an empty map unassigns everything. Without
+    /// ``KafkaConfiguration/groupID`` the consumer belongs to a private group of its own, so its commits
+    /// are meaningless to anyone else.
     public func assign(_ offsets: [KafkaTopicPartition: KafkaOffset]) throws(KafkaError) {
         try client.assign(offsets.isEmpty ? nil : offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) })
     }

@@ -22,10 +22,14 @@ final class RdKafkaConfig {
         let result = rd_kafka_conf_set(conf, name, value, &errstr, errstr.count)
         guard result != RD_KAFKA_CONF_OK else { return }
         var message = rdKafkaString(errstr)
-        if KafkaConfiguration.isSensitive(property: name), !value.isEmpty {
-            message = message.replacingAll(value, with: "***")
+        var shownValue = value
+        if KafkaConfiguration.isSensitive(property: name) {
+            if !value.isEmpty { message = message.replacingAll(value, with: "***") }
+            shownValue = "***"
         }
-        throw KafkaError(code: .invalidArgument, reason: "invalid configuration: \(message)")
+        // librdkafka names aliases by their canonical name (`acks` as `request.required.acks`), so say both.
+        throw KafkaError(
+            code: .invalidArgument, reason: "invalid configuration \(name)=\"\(shownValue)\": \(message)")
     }
 
     func withConf<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(conf!) }
