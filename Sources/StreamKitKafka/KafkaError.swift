@@ -94,8 +94,10 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             if let partition { text += " [\(partition)]" }
             if let offset { text += " @\(offset)" }
         }
-        let flags = [isFatal ? "fatal" : nil, requiresAbort ? "abort transaction" : nil, isRetriable ? "retriable" : nil]
-            .compactMap { $0 }
+        let flags = [
+            isFatal ? "fatal" : nil, requiresAbort ? "abort transaction" : nil, isRetriable ? "retriable" : nil,
+        ]
+        .compactMap { $0 }
         if !flags.isEmpty { text += " (\(flags.joined(separator: ", ")))" }
         return text + ": " + reason
     }

@@ -35,12 +35,16 @@ public final class KafkaAdmin: Sendable {
     /// Describes every topic the cluster knows, sorted by name (internal topics included).
     public func listTopics(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicMetadata] {
         let client = client
-        let topics = try await blocking.run { () throws(KafkaError) in try client.topicMetadata(timeoutMs: timeout.rdKafkaTimeout) }
+        let topics = try await blocking.run { () throws(KafkaError) in
+            try client.topicMetadata(timeoutMs: timeout.rdKafkaTimeout)
+        }
         return topics.sorted { $0.name < $1.name }
     }
 
     /// Describes one topic, or returns `nil` if the cluster does not know it.
-    public func describeTopic(_ name: String, timeout: Duration = .seconds(10)) async throws(KafkaError) -> KafkaTopicMetadata? {
+    public func describeTopic(_ name: String, timeout: Duration = .seconds(10)) async throws(KafkaError)
+        -> KafkaTopicMetadata?
+    {
         try await listTopics(timeout: timeout).first { $0.name == name }
     }
 }

@@ -32,7 +32,8 @@ extension KafkaConsumer {
 
     /// The next offset this consumer will hand out per partition (``KafkaOffset/invalid`` before the first
     /// record). Local; no request.
-    public func position(for partitions: [KafkaTopicPartition]) throws(KafkaError) -> [KafkaTopicPartition: KafkaOffset] {
+    public func position(for partitions: [KafkaTopicPartition]) throws(KafkaError) -> [KafkaTopicPartition: KafkaOffset]
+    {
         try Self.offsets(client.position(partitions))
     }
 
@@ -68,7 +69,9 @@ extension KafkaConsumer {
         offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    private static func offsets(_ entries: [RdKafkaPartitionEntry]) throws(KafkaError) -> [KafkaTopicPartition: KafkaOffset] {
+    private static func offsets(_ entries: [RdKafkaPartitionEntry]) throws(KafkaError) -> [KafkaTopicPartition:
+        KafkaOffset]
+    {
         if let failed = entries.first(where: { $0.error != nil }) { throw failed.error! }
         var offsets: [KafkaTopicPartition: KafkaOffset] = [:]
         for entry in entries { offsets[entry.topicPartition] = KafkaOffset(rawValue: entry.offset) }

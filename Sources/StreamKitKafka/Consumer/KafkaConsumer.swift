@@ -28,7 +28,10 @@ public final class KafkaConsumer: Sendable {
         // an assign-only consumer working. The caller's settings are applied after these and win.
         let unmanaged: [(name: String, value: String)] =
             configuration.groupID == nil && configuration.properties["group.id"] == nil
-            ? [("group.id", "streamkit-unmanaged-\(UInt64.random(in: 0...UInt64.max))"), ("enable.auto.commit", "false")]
+            ? [
+                ("group.id", "streamkit-unmanaged-\(UInt64.random(in: 0...UInt64.max))"),
+                ("enable.auto.commit", "false"),
+            ]
             : []
         let config = try RdKafkaConfig(configuration, defaults: unmanaged)
         let rebalance = RdKafkaRebalanceBuffer()
@@ -58,7 +61,8 @@ public final class KafkaConsumer: Sendable {
     /// ``KafkaConfiguration/groupID`` the consumer belongs to a private group of its own, so its commits
     /// are meaningless to anyone else.
     public func assign(_ offsets: [KafkaTopicPartition: KafkaOffset]) throws(KafkaError) {
-        try client.assign(offsets.isEmpty ? nil : offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) })
+        try client.assign(
+            offsets.isEmpty ? nil : offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) })
     }
 
     /// The partitions currently assigned, sorted.
@@ -80,7 +84,8 @@ public final class KafkaConsumer: Sendable {
     /// - Throws: ``KafkaError`` with `isFatal` when the consumer can no longer be used; other errors arrive
     ///   in ``KafkaMessageBatch/errors``.
     public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaMessageBatch {
-        let storage = try RdKafkaMessageArray(consuming: queue, maxMessages: maxMessages, timeoutMs: timeout.rdKafkaTimeout)
+        let storage = try RdKafkaMessageArray(
+            consuming: queue, maxMessages: maxMessages, timeoutMs: timeout.rdKafkaTimeout)
         if storage.errors.contains(where: { $0.code == .fatal }), let fatal = client.fatalError { throw fatal }
         return KafkaMessageBatch(storage: storage)
     }
@@ -103,7 +108,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Moves the next read of assigned partitions to the given offsets; waits up to `timeout` for the seek.
-    public func seek(_ offsets: [KafkaTopicPartition: KafkaOffset], timeout: Duration = .seconds(5)) async throws(KafkaError) {
+    public func seek(_ offsets: [KafkaTopicPartition: KafkaOffset], timeout: Duration = .seconds(5))
+        async throws(KafkaError)
+    {
         let list = offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) }
         try await blockingRun { client throws(KafkaError) in try client.seek(list, timeoutMs: timeout.rdKafkaTimeout) }
     }

@@ -2,7 +2,8 @@ internal import CRdKafka
 
 extension RdKafkaClient {
     /// Creates the topics and waits for the controller's answer (blocks). Returns per-topic errors.
-    func createTopics(_ specifications: [KafkaTopicSpecification], timeoutMs: Int32) throws(KafkaError) -> [KafkaError?] {
+    func createTopics(_ specifications: [KafkaTopicSpecification], timeoutMs: Int32) throws(KafkaError) -> [KafkaError?]
+    {
         var errstr = [CChar](repeating: 0, count: 512)
         var newTopics: [OpaquePointer?] = []
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
@@ -30,7 +31,9 @@ extension RdKafkaClient {
                 return rd_kafka_queue_poll(queue, timeoutMs + 1_000)
             }
         }
-        guard let event else { throw KafkaError(code: .timedOut, reason: "no answer to CreateTopics", isRetriable: true) }
+        guard let event else {
+            throw KafkaError(code: .timedOut, reason: "no answer to CreateTopics", isRetriable: true)
+        }
         defer { rd_kafka_event_destroy(event) }
         if let error = RdKafkaErrors.error(
             rd_kafka_event_error(event), reason: rd_kafka_event_error_string(event).map { String(cString: $0) })
@@ -38,7 +41,8 @@ extension RdKafkaClient {
             throw error
         }
         var count = 0
-        guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count) else {
+        guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
+        else {
             return []
         }
         var errors: [KafkaError?] = Array(repeating: nil, count: specifications.count)
@@ -71,7 +75,8 @@ extension RdKafkaClient {
                     replicas: (0..<Int(partition.replica_cnt)).map { Int(partition.replicas[$0]) },
                     inSyncReplicas: (0..<Int(partition.isr_cnt)).map { Int(partition.isrs[$0]) })
             }
-            return KafkaTopicMetadata(name: String(cString: topic.topic), partitions: partitions.sorted { $0.id < $1.id })
+            return KafkaTopicMetadata(
+                name: String(cString: topic.topic), partitions: partitions.sorted { $0.id < $1.id })
         }
     }
 }

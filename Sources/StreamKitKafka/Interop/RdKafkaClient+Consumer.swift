@@ -5,7 +5,9 @@ extension RdKafkaClient {
         let list = RdKafkaTopicPartitionList(capacity: topics.count)
         for topic in topics { list.add(KafkaTopicPartition(topic: topic, partition: -1)) }
         try withHandle { rk throws(KafkaError) in
-            try list.withList { list throws(KafkaError) in try RdKafkaErrors.check(rd_kafka_subscribe(rk, list), "subscribe") }
+            try list.withList { list throws(KafkaError) in
+                try RdKafkaErrors.check(rd_kafka_subscribe(rk, list), "subscribe")
+            }
         }
     }
 
@@ -38,15 +40,17 @@ extension RdKafkaClient {
         let list = offsets.map { RdKafkaTopicPartitionList($0) }
         try withHandle { rk throws(KafkaError) in
             let err: rd_kafka_resp_err_t =
-                if let list { list.withList { rd_kafka_commit(rk, $0, synchronously ? 0 : 1) } }
-                else { rd_kafka_commit(rk, nil, synchronously ? 0 : 1) }
+                if let list { list.withList { rd_kafka_commit(rk, $0, synchronously ? 0 : 1) } } else {
+                    rd_kafka_commit(rk, nil, synchronously ? 0 : 1)
+                }
             try RdKafkaErrors.check(err, "commit")
             if let list, let failed = list.entries.first(where: { $0.error != nil }) { throw failed.error! }
         }
     }
 
     /// The group's committed offsets; `KafkaOffset.invalid` where nothing is committed. Blocks.
-    func committed(_ partitions: [KafkaTopicPartition], timeoutMs: Int32) throws(KafkaError) -> [RdKafkaPartitionEntry] {
+    func committed(_ partitions: [KafkaTopicPartition], timeoutMs: Int32) throws(KafkaError) -> [RdKafkaPartitionEntry]
+    {
         let list = RdKafkaTopicPartitionList(partitions.map { ($0, KafkaOffset.invalid.rawValue) })
         try withHandle { rk throws(KafkaError) in
             try list.withList { list throws(KafkaError) in
@@ -60,7 +64,9 @@ extension RdKafkaClient {
     func position(_ partitions: [KafkaTopicPartition]) throws(KafkaError) -> [RdKafkaPartitionEntry] {
         let list = RdKafkaTopicPartitionList(partitions.map { ($0, KafkaOffset.invalid.rawValue) })
         try withHandle { rk throws(KafkaError) in
-            try list.withList { list throws(KafkaError) in try RdKafkaErrors.check(rd_kafka_position(rk, list), "position") }
+            try list.withList { list throws(KafkaError) in
+                try RdKafkaErrors.check(rd_kafka_position(rk, list), "position")
+            }
         }
         return list.entries
     }
@@ -84,7 +90,9 @@ extension RdKafkaClient {
     }
 
     /// Asks the partition leader for the low and high watermarks. Blocks.
-    func watermarks(of topicPartition: KafkaTopicPartition, timeoutMs: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+    func watermarks(of topicPartition: KafkaTopicPartition, timeoutMs: Int32) throws(KafkaError) -> (
+        low: Int64, high: Int64
+    ) {
         var low: Int64 = 0
         var high: Int64 = 0
         let err = withHandle { rk in

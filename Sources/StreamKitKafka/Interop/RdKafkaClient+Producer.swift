@@ -36,10 +36,14 @@ extension RdKafkaTopic {
                 add(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition }
                 add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
                 if let key {
-                    add(RD_KAFKA_VTYPE_KEY) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: key.baseAddress), size: key.count) }
+                    add(RD_KAFKA_VTYPE_KEY) {
+                        $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: key.baseAddress), size: key.count)
+                    }
                 }
                 if let value {
-                    add(RD_KAFKA_VTYPE_VALUE) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count) }
+                    add(RD_KAFKA_VTYPE_VALUE) {
+                        $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count)
+                    }
                 }
                 if let timestampMs { add(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = timestampMs } }
                 if let headerList { add(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headerList } }
@@ -130,7 +134,9 @@ extension RdKafkaClient {
     // MARK: - Transactions (all but begin block, up to the timeout)
 
     func initTransactions(timeoutMs: Int32) throws(KafkaError) {
-        try withHandle { rk throws(KafkaError) in try RdKafkaErrors.check(taking: rd_kafka_init_transactions(rk, timeoutMs)) }
+        try withHandle { rk throws(KafkaError) in
+            try RdKafkaErrors.check(taking: rd_kafka_init_transactions(rk, timeoutMs))
+        }
     }
 
     func beginTransaction() throws(KafkaError) {
@@ -142,7 +148,9 @@ extension RdKafkaClient {
     ) throws(KafkaError) {
         var metadata: OpaquePointer?
         try RdKafkaErrors.check(
-            taking: groupMetadata.withUnsafeBytes { rd_kafka_consumer_group_metadata_read(&metadata, $0.baseAddress, $0.count) })
+            taking: groupMetadata.withUnsafeBytes {
+                rd_kafka_consumer_group_metadata_read(&metadata, $0.baseAddress, $0.count)
+            })
         defer { rd_kafka_consumer_group_metadata_destroy(metadata) }
         let list = RdKafkaTopicPartitionList(offsets)
         try withHandle { rk throws(KafkaError) in
@@ -152,10 +160,14 @@ extension RdKafkaClient {
     }
 
     func commitTransaction(timeoutMs: Int32) throws(KafkaError) {
-        try withHandle { rk throws(KafkaError) in try RdKafkaErrors.check(taking: rd_kafka_commit_transaction(rk, timeoutMs)) }
+        try withHandle { rk throws(KafkaError) in
+            try RdKafkaErrors.check(taking: rd_kafka_commit_transaction(rk, timeoutMs))
+        }
     }
 
     func abortTransaction(timeoutMs: Int32) throws(KafkaError) {
-        try withHandle { rk throws(KafkaError) in try RdKafkaErrors.check(taking: rd_kafka_abort_transaction(rk, timeoutMs)) }
+        try withHandle { rk throws(KafkaError) in
+            try RdKafkaErrors.check(taking: rd_kafka_abort_transaction(rk, timeoutMs))
+        }
     }
 }

@@ -54,12 +54,6 @@ final class RdKafkaClient: @unchecked Sendable {
 
     /// Messages and requests not yet delivered or answered.
     var outstandingCount: Int { Int(rd_kafka_outq_len(handle)) }
-
-    /// Whether librdkafka uses the cooperative (incremental) rebalance protocol for this consumer.
-    var usesCooperativeRebalancing: Bool {
-        guard let protocolName = rd_kafka_rebalance_protocol(handle) else { return false }
-        return String(cString: protocolName) == "COOPERATIVE"
-    }
 }
 
 extension Duration {

@@ -15,7 +15,8 @@ enum RdKafkaErrors {
         let code = KafkaError.Code(rawValue: err.rawValue)
         return KafkaError(
             code: code, reason: reason ?? String(cString: rd_kafka_err2str(err)), topic: topic,
-            partition: partition, offset: offset, isRetriable: isRetriable(code), isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
+            partition: partition, offset: offset, isRetriable: isRetriable(code),
+            isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
     }
 
     /// Throws for anything but `NO_ERROR`.

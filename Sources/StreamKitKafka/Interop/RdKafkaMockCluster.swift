@@ -29,7 +29,8 @@ final class RdKafkaMockCluster: @unchecked Sendable {
     }
 
     func setBroker(_ id: Int, up: Bool) throws(KafkaError) {
-        let err = up ? rd_kafka_mock_broker_set_up(cluster, Int32(id)) : rd_kafka_mock_broker_set_down(cluster, Int32(id))
+        let err =
+            up ? rd_kafka_mock_broker_set_up(cluster, Int32(id)) : rd_kafka_mock_broker_set_down(cluster, Int32(id))
         try RdKafkaErrors.check(err, "broker \(id) \(up ? "up" : "down")")
     }
 

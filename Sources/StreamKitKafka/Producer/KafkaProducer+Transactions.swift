@@ -4,7 +4,9 @@ extension KafkaProducer {
     ///
     /// - Throws: ``KafkaError``; retry if `isRetriable`, replace the producer if `isFatal`.
     public func initTransactions(timeout: Duration = .seconds(30)) async throws(KafkaError) {
-        try await blockingRun { client throws(KafkaError) in try client.initTransactions(timeoutMs: timeout.rdKafkaTimeout) }
+        try await blockingRun { client throws(KafkaError) in
+            try client.initTransactions(timeoutMs: timeout.rdKafkaTimeout)
+        }
     }
 
     /// Starts a transaction: records produced from now until commit or abort belong to it. Local; no request.
@@ -34,16 +36,22 @@ extension KafkaProducer {
     /// - Throws: ``KafkaError``: if `isRetriable`, call again; if `requiresAbort`, abort and redo the work;
     ///   if `isFatal`, replace the producer.
     public func commitTransaction(timeout: Duration = .seconds(30)) async throws(KafkaError) {
-        try await blockingRun { client throws(KafkaError) in try client.commitTransaction(timeoutMs: timeout.rdKafkaTimeout) }
+        try await blockingRun { client throws(KafkaError) in
+            try client.commitTransaction(timeoutMs: timeout.rdKafkaTimeout)
+        }
     }
 
     /// Aborts the transaction: its records are marked aborted (invisible to `read_committed` consumers) and its
     /// offsets are not committed. Outstanding records are purged first.
     public func abortTransaction(timeout: Duration = .seconds(30)) async throws(KafkaError) {
-        try await blockingRun { client throws(KafkaError) in try client.abortTransaction(timeoutMs: timeout.rdKafkaTimeout) }
+        try await blockingRun { client throws(KafkaError) in
+            try client.abortTransaction(timeoutMs: timeout.rdKafkaTimeout)
+        }
     }
 
-    private func blockingRun(_ body: @escaping @Sendable (RdKafkaClient) throws(KafkaError) -> Void) async throws(KafkaError) {
+    private func blockingRun(_ body: @escaping @Sendable (RdKafkaClient) throws(KafkaError) -> Void)
+        async throws(KafkaError)
+    {
         let client = core.client
         try await core.blocking.run { () throws(KafkaError) in try body(client) }
     }

@@ -46,10 +46,11 @@ struct KafkaConfigurationTests {
         configuration.properties["fetch.wait.max.ms"] = "50"
         configuration.properties["acks"] = "1"
         let properties = configuration.librdkafkaProperties
-        #expect(properties.map(\.name) == [
-            "bootstrap.servers", "acks", "linger.ms", "compression.codec", "isolation.level", "acks",
-            "fetch.wait.max.ms",
-        ])
+        #expect(
+            properties.map(\.name) == [
+                "bootstrap.servers", "acks", "linger.ms", "compression.codec", "isolation.level", "acks",
+                "fetch.wait.max.ms",
+            ])
         #expect(properties.map(\.value) == ["b1:9092,b2:9092", "all", "5", "zstd", "read_committed", "1", "50"])
     }
 

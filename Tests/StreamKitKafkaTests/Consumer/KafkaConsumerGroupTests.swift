@@ -8,8 +8,10 @@ struct KafkaConsumerGroupTests {
         let topic = KafkaTestSupport.uniqueName("split")
         try cluster.createTopic(topic, partitions: 6)
         let group = KafkaTestSupport.uniqueName("group")
-        let first = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
-        let second = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
+        let first = try KafkaConsumer(
+            configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
+        let second = try KafkaConsumer(
+            configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
         try first.subscribe(topics: [topic])
         try second.subscribe(topics: [topic])
 
@@ -38,7 +40,9 @@ struct KafkaConsumerGroupTests {
     }
 
     /// Replays rebalance events: the eager protocol revokes everything, then assigns the complete new set.
-    private static func apply(_ events: [KafkaRebalanceEvent], to owned: Set<KafkaTopicPartition>) -> Set<KafkaTopicPartition> {
+    private static func apply(_ events: [KafkaRebalanceEvent], to owned: Set<KafkaTopicPartition>) -> Set<
+        KafkaTopicPartition
+    > {
         var owned = owned
         for event in events {
             switch event {
@@ -60,7 +64,8 @@ struct KafkaConsumerGroupTests {
         try await producer.flush(timeout: .seconds(10))
 
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
-        let first = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
+        let first = try KafkaConsumer(
+            configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
         try first.subscribe(topics: [topic])
         let firstRead = try await KafkaTestSupport.consume(first, count: 10)
         #expect(firstRead.map(\.offset) == Array(0..<10))
@@ -69,7 +74,8 @@ struct KafkaConsumerGroupTests {
         #expect(try await first.committedOffsets(for: [partition]) == [partition: .at(6)])
         try await first.close()
 
-        let second = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
+        let second = try KafkaConsumer(
+            configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
         try second.subscribe(topics: [topic])
         let secondRead = try await KafkaTestSupport.consume(second, count: 4)
         #expect(secondRead.map(\.offset) == [6, 7, 8, 9])

@@ -18,7 +18,8 @@ struct KafkaRoundTripTests {
                 topic: topic, partition: 1, key: nil, value: "no key",
                 headers: [KafkaHeader(name: "source", value: "feed-b"), KafkaHeader(name: "source", value: "again")],
                 timestampMs: 1_700_000_000_456),
-            KafkaProducerMessage(topic: topic, partition: 1, key: [0, 255, 7], value: nil, timestampMs: 1_700_000_001_000),
+            KafkaProducerMessage(
+                topic: topic, partition: 1, key: [0, 255, 7], value: nil, timestampMs: 1_700_000_001_000),
         ]
         var reports: [KafkaDeliveryReport] = []
         for message in sent { reports.append(try await producer.send(message)) }

@@ -41,9 +41,21 @@ struct KafkaBrokerEndToEndTests {
         return configuration
     }
 
+    /// Begins a transaction, enqueues `values` with current timestamps, then runs `end` (offsets, commit or abort).
+    private static func transaction(
+        _ producer: KafkaProducer, writing values: [String], to topic: String, end: () async throws -> Void
+    ) async throws {
+        try producer.beginTransaction()
+        for value in values {
+            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: nowMs()))
+        }
+        try await end()
+    }
+
     private func makeTopic(_ admin: KafkaAdmin, _ prefix: String, partitions: Int) async throws -> String {
         let name = KafkaTestSupport.uniqueName(prefix)
-        try await admin.createTopics([KafkaTopicSpecification(name: name, partitions: partitions, replicationFactor: 1)])
+        try await admin.createTopics([KafkaTopicSpecification(name: name, partitions: partitions, replicationFactor: 1)]
+        )
         return name
     }
 
@@ -74,12 +86,14 @@ struct KafkaBrokerEndToEndTests {
         let consumer = try KafkaConsumer(configuration: Self.configuration(brokers))
         try consumer.assign([KafkaTopicPartition(topic: topic, partition: 1): .beginning])
         let received = try await KafkaTestSupport.consume(consumer, count: 3)
-        #expect(received == (0..<3).map { index in
-            KafkaMessage(
-                topic: topic, partition: 1, offset: Int64(index), key: KafkaTestSupport.bytes("key-\(index)"),
-                value: KafkaTestSupport.bytes("value-\(index)"), timestampMs: now + Int64(index),
-                headers: [KafkaHeader(name: "n", value: "\(index)")])
-        })
+        #expect(
+            received
+                == (0..<3).map { index in
+                    KafkaMessage(
+                        topic: topic, partition: 1, offset: Int64(index), key: KafkaTestSupport.bytes("key-\(index)"),
+                        value: KafkaTestSupport.bytes("value-\(index)"), timestampMs: now + Int64(index),
+                        headers: [KafkaHeader(name: "n", value: "\(index)")])
+                })
     }
 
     @Test func anAbortedTransactionIsInvisibleToReadCommitted() async throws {
@@ -90,7 +104,8 @@ struct KafkaBrokerEndToEndTests {
 
         let plain = try KafkaProducer(configuration: Self.configuration(brokers))
         for index in 0..<4 {
-            try plain.enqueue(KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: Self.nowMs()))
+            try plain.enqueue(
+                KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: Self.nowMs()))
         }
         try await plain.flush(timeout: .seconds(10))
 
@@ -106,21 +121,16 @@ struct KafkaBrokerEndToEndTests {
         try await producer.initTransactions()
         let inputPartition = KafkaTopicPartition(topic: input, partition: 0)
 
-        try producer.beginTransaction()
-        for index in 0..<3 {
-            try producer.enqueue(
-                KafkaProducerMessage(topic: output, key: nil, value: "aborted-\(index)", timestampMs: Self.nowMs()))
+        // Input records 0...1 processed into an aborted transaction, then 0...3 into a committed one.
+        let metadata = try consumer.groupMetadata()
+        try await Self.transaction(producer, writing: ["aborted-0", "aborted-1", "aborted-2"], to: output) {
+            try await producer.sendOffsetsToTransaction([inputPartition: 2], groupMetadata: metadata)
+            try await producer.abortTransaction()
         }
-        try await producer.sendOffsetsToTransaction([inputPartition: 2], groupMetadata: try consumer.groupMetadata())
-        try await producer.abortTransaction()
-
-        try producer.beginTransaction()
-        for index in 0..<2 {
-            try producer.enqueue(
-                KafkaProducerMessage(topic: output, key: nil, value: "committed-\(index)", timestampMs: Self.nowMs()))
+        try await Self.transaction(producer, writing: ["committed-0", "committed-1"], to: output) {
+            try await producer.sendOffsetsToTransaction([inputPartition: 4], groupMetadata: metadata)
+            try await producer.commitTransaction()
         }
-        try await producer.sendOffsetsToTransaction([inputPartition: 4], groupMetadata: try consumer.groupMetadata())
-        try await producer.commitTransaction()
 
         // Only the committed transaction's offsets count: 4, not the aborted 2.
         #expect(try await consumer.committedOffsets(for: [inputPartition]) == [inputPartition: .at(4)])
@@ -129,7 +139,8 @@ struct KafkaBrokerEndToEndTests {
         try reader.assign([KafkaTopicPartition(topic: output, partition: 0): .beginning])
         let visible = try await KafkaTestSupport.consume(reader, count: 2)
         let late = try await KafkaTestSupport.consume(reader, for: .seconds(1))
-        #expect((visible + late).map { String(decoding: $0.value ?? [], as: UTF8.self) } == ["committed-0", "committed-1"])
+        #expect(
+            (visible + late).map { String(decoding: $0.value ?? [], as: UTF8.self) } == ["committed-0", "committed-1"])
         try await consumer.close()
     }
 }

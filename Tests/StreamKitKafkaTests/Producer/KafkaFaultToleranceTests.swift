@@ -23,7 +23,11 @@ struct KafkaFaultToleranceTests {
         configuration.enableIdempotence = true
         let producer = try KafkaProducer(configuration: configuration)
         let consumer = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
-        try consumer.assign(Dictionary(uniqueKeysWithValues: (0..<4).map { (KafkaTopicPartition(topic: topic, partition: $0), KafkaOffset.beginning) }))
+        try consumer.assign(
+            Dictionary(
+                uniqueKeysWithValues: (0..<4).map {
+                    (KafkaTopicPartition(topic: topic, partition: $0), KafkaOffset.beginning)
+                }))
 
         let total = 400
         for message in Self.sequence(0..<200, topic: topic) { try producer.enqueue(message) }
@@ -54,7 +58,8 @@ struct KafkaFaultToleranceTests {
         _ = try await producer.send(KafkaProducerMessage(topic: topic, key: "warm-up", value: "-1"))
 
         cluster.pushRequestErrors(
-            .produce, [.notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .leaderNotAvailable, .notEnoughReplicas])
+            .produce,
+            [.notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .leaderNotAvailable, .notEnoughReplicas])
         let total = 300
         for message in Self.sequence(0..<total, topic: topic) { try producer.enqueue(message) }
         try await producer.flush(timeout: .seconds(30))
