@@ -1,0 +1,147 @@
+/// A Kafka consumer: subscribes as a member of a consumer group, or reads explicitly assigned partitions,
+/// and polls records in batches read in place.
+///
+/// Poll on a thread of your own with the blocking ``poll(maxMessages:timeout:)``, or from a task with
+/// ``nextBatch(maxMessages:timeout:)``, which runs the blocking call on a Dispatch thread. After each poll, drain
+/// ``drainRebalanceEvents()`` to learn which partitions were assigned or revoked meanwhile. Commits are manual
+/// when ``KafkaConfiguration/enableAutoCommit`` is `false`; a committed offset is the *next* offset to read.
+///
+///     var configuration = KafkaConfiguration(bootstrapServers: brokers)
+///     configuration.groupID = "bars"
+///     configuration.enableAutoCommit = false
+///     let consumer = try KafkaConsumer(configuration: configuration)
+///     try consumer.subscribe(topics: ["orderbook.raw"])
+///     let batch = try await consumer.nextBatch(maxMessages: 4_096, timeout: .milliseconds(100))
+///     batch.forEach { message in handle(message.value) }
+///
+/// Thread-safe. Call ``close()`` to leave the group promptly; releasing the consumer without it closes too,
+/// but blocks the releasing thread.
+public final class KafkaConsumer: Sendable {
+    let client: RdKafkaClient
+    private let queue: RdKafkaQueue
+    private let rebalance: RdKafkaRebalanceBuffer
+    private let blocking: BlockingCalls
+
+    /// Makes the consumer; throws ``KafkaError`` naming the property if librdkafka rejects the configuration.
+    public init(configuration: KafkaConfiguration) throws(KafkaError) {
+        // librdkafka 2.0 needs a group even for assigned partitions; one of our own, never committed to, keeps
+        // an assign-only consumer working. The caller's settings are applied after these and win.
+        let unmanaged: [(name: String, value: String)] =
+            configuration.groupID == nil && configuration.properties["group.id"] == nil
+            ? [
+                ("group.id", "streamkit-unmanaged-\(UInt64.random(in: 0...UInt64.max))"),
+                ("enable.auto.commit", "false"),
+            ]
+            : []
+        let config = try RdKafkaConfig(configuration, defaults: unmanaged)
+        let rebalance = RdKafkaRebalanceBuffer()
+        config.setRebalanceCallback(rebalance)
+        client = try RdKafkaClient(.consumer, config: config, callbackContext: rebalance)
+        queue = RdKafkaQueue.consumer(of: client)
+        self.rebalance = rebalance
+        blocking = BlockingCalls(label: "streamkit.kafka.consumer.\(client.name)")
+    }
+
+    // MARK: - Partitions
+
+    /// Joins the group (``KafkaConfiguration/groupID``) for `topics`; partitions arrive at a later poll and are
+    /// reported by ``drainRebalanceEvents()``. Replaces any previous subscription.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        try client.subscribe(to: topics)
+    }
+
+    /// Leaves the subscription; the partitions are revoked at a later poll.
+    public func unsubscribe() throws(KafkaError) {
+        try client.unsubscribe()
+    }
+
+    /// Reads exactly these partitions, starting at the given offsets, without group management.
+    ///
+    /// Replaces the previous assignment; an empty map unassigns everything. Without
+    /// ``KafkaConfiguration/groupID`` the consumer belongs to a private group of its own, so its commits
+    /// are meaningless to anyone else.
+    public func assign(_ offsets: [KafkaTopicPartition: KafkaOffset]) throws(KafkaError) {
+        try client.assign(
+            offsets.isEmpty ? nil : offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) })
+    }
+
+    /// The partitions currently assigned, sorted.
+    public func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        try client.assignment().sorted()
+    }
+
+    /// Returns the rebalance events buffered since the last call, oldest first, and clears the buffer.
+    public func drainRebalanceEvents() -> [KafkaRebalanceEvent] {
+        rebalance.drain()
+    }
+
+    // MARK: - Polling
+
+    /// Blocks up to `timeout` for records, then returns up to `maxMessages` of them (an empty batch on timeout).
+    ///
+    /// Blocking: call it on a thread of your own, never on the cooperative pool (use
+    /// ``nextBatch(maxMessages:timeout:)`` from a task). Rebalance callbacks run inside this call.
+    /// - Throws: ``KafkaError`` with `isFatal` when the consumer can no longer be used; other errors arrive
+    ///   in ``KafkaMessageBatch/errors``.
+    public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaMessageBatch {
+        let storage = try RdKafkaMessageArray(
+            consuming: queue, maxMessages: maxMessages, timeoutMs: timeout.rdKafkaTimeout)
+        if storage.errors.contains(where: { $0.code == .fatal }), let fatal = client.fatalError { throw fatal }
+        return KafkaMessageBatch(storage: storage)
+    }
+
+    /// ``poll(maxMessages:timeout:)`` on a Dispatch thread, for callers in a task.
+    public func nextBatch(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> KafkaMessageBatch {
+        try await blocking.run { () throws(KafkaError) in try self.poll(maxMessages: maxMessages, timeout: timeout) }
+    }
+
+    // MARK: - Flow control
+
+    /// Stops fetching from the partitions (records already fetched may still arrive) until ``resume(_:)``.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try client.pause(partitions, resume: false)
+    }
+
+    /// Fetches again from paused partitions, from where the application left off.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try client.pause(partitions, resume: true)
+    }
+
+    /// Moves the next read of assigned partitions to the given offsets; waits up to `timeout` for the seek.
+    public func seek(_ offsets: [KafkaTopicPartition: KafkaOffset], timeout: Duration = .seconds(5))
+        async throws(KafkaError)
+    {
+        let list = offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) }
+        try await blockingRun { client throws(KafkaError) in try client.seek(list, timeoutMs: timeout.rdKafkaTimeout) }
+    }
+
+    /// The metadata a transactional producer needs to commit this consumer's offsets
+    /// (``KafkaProducer/sendOffsetsToTransaction(_:groupMetadata:timeout:)``).
+    public func groupMetadata() throws(KafkaError) -> KafkaConsumerGroupMetadata {
+        KafkaConsumerGroupMetadata(serialized: try client.groupMetadata())
+    }
+
+    /// Leaves the group (after a final revoke, reported by ``drainRebalanceEvents()``) and stops fetching.
+    /// Commits consumed offsets first if auto-commit is on. Runs on a Dispatch thread.
+    public func close() async throws(KafkaError) {
+        try await blockingRun { client throws(KafkaError) in try client.closeConsumer() }
+    }
+
+    /// Runs a blocking librdkafka call on a Dispatch thread.
+    func blockingRun<T: Sendable>(
+        _ body: @escaping @Sendable (RdKafkaClient) throws(KafkaError) -> T
+    ) async throws(KafkaError) -> T {
+        let client = client
+        return try await blocking.run { () throws(KafkaError) in try body(client) }
+    }
+}
+
+/// A consumer's group identity (group, generation, member), serialised by librdkafka, as a transactional
+/// producer needs it to commit offsets in a transaction.
+public struct KafkaConsumerGroupMetadata: Hashable, Sendable {
+    /// librdkafka's serialised form (`rd_kafka_consumer_group_metadata_write`).
+    public var serialized: [UInt8]
+
+    /// Wraps librdkafka's serialised form.
+    public init(serialized: [UInt8]) { self.serialized = serialized }
+}

@@ -1,0 +1,99 @@
+internal import CRdKafka
+
+/// Owns the `rd_kafka_message_t` pointers of one consumed batch; each is destroyed once, in `deinit`.
+///
+/// Error entries (a partition error, a transport problem) are copied into `errors` and destroyed at once, so
+/// the remaining pointers are all records. `@unchecked Sendable`: nothing changes after `init`, and the messages
+/// are only read; librdkafka allows destroying them on any thread.
+final class RdKafkaMessageArray: @unchecked Sendable {
+    private let messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    let count: Int
+    let errors: [KafkaError]
+
+    /// Blocks for up to `timeoutMs` until at least one message arrives, then returns up to `maxMessages`.
+    init(consuming queue: RdKafkaQueue, maxMessages: Int, timeoutMs: Int32) throws(KafkaError) {
+        precondition(maxMessages > 0, "maxMessages must be positive")
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: maxMessages)
+        let received = queue.withQueue { rd_kafka_consume_batch_queue($0, timeoutMs, buffer, maxMessages) }
+        guard received >= 0 else {
+            buffer.deallocate()
+            throw RdKafkaErrors.error(rd_kafka_last_error())
+                ?? KafkaError(code: .invalidState, reason: "consume failed")
+        }
+        var kept = 0
+        var errors: [KafkaError] = []
+        for index in 0..<received {
+            guard let message = buffer[index] else { continue }
+            let err = message.pointee.err
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                buffer[kept] = message
+                kept += 1
+                continue
+            }
+            if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                let ref = RdKafkaMessageRef(message)
+                let reason = message.pointee.payload.map { payload in
+                    String(
+                        decoding: UnsafeRawBufferPointer(start: payload, count: message.pointee.len), as: UTF8.self)
+                }
+                let topic = message.pointee.rkt == nil ? nil : ref.topic
+                var error = RdKafkaErrors.error(err, reason: reason, topic: topic)!
+                if message.pointee.rkt != nil { error.partition = ref.partition }
+                errors.append(error)
+            }
+            rd_kafka_message_destroy(message)
+        }
+        messages = buffer
+        count = kept
+        self.errors = errors
+    }
+
+    deinit {
+        for index in 0..<count { rd_kafka_message_destroy(messages[index]) }
+        messages.deallocate()
+    }
+
+    func message(at index: Int) -> RdKafkaMessageRef {
+        precondition(index >= 0 && index < count, "message index out of range")
+        return RdKafkaMessageRef(messages[index]!)
+    }
+}
+
+/// A borrowed consumed message; valid while the `RdKafkaMessageArray` that owns it is alive.
+struct RdKafkaMessageRef {
+    private let message: UnsafeMutablePointer<rd_kafka_message_t>
+
+    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) { self.message = message }
+
+    var key: UnsafeRawBufferPointer? {
+        message.pointee.key.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len) }
+    }
+
+    var value: UnsafeRawBufferPointer? {
+        message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
+    }
+
+    var topic: String { String(cString: rd_kafka_topic_name(message.pointee.rkt)) }
+    var partition: Int { Int(message.pointee.partition) }
+    var offset: Int64 { message.pointee.offset }
+
+    var timestampMs: Int64? {
+        var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &type)
+        return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+    }
+
+    /// Calls `body` for each header in wire order; the value buffer is only valid inside the call.
+    func forEachHeader<E: Error>(_ body: (String, UnsafeRawBufferPointer?) throws(E) -> Void) throws(E) {
+        var headers: OpaquePointer?
+        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return }
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            try body(String(cString: name!), value.map { UnsafeRawBufferPointer(start: $0, count: size) })
+            index += 1
+        }
+    }
+}
