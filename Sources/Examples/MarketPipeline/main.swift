@@ -1,1 +1,0 @@
-print("market-pipeline: not yet")
