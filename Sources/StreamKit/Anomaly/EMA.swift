@@ -14,7 +14,19 @@ public struct EMAUpdate<Value> {
     /// How many values the key has seen, this one included.
     public var count: Int
 
+    /// Makes an update.
+    @inlinable
+    public init(value: Value, observed: Double, previousBaseline: Double?, baseline: Double, variance: Double, count: Int) {
+        self.value = value
+        self.observed = observed
+        self.previousBaseline = previousBaseline
+        self.baseline = baseline
+        self.variance = variance
+        self.count = count
+    }
+
     /// `observed / previousBaseline`, when there is a non-zero previous baseline.
+    @inlinable
     public var ratio: Double? {
         guard let previousBaseline, previousBaseline != 0 else { return nil }
         return observed / previousBaseline
@@ -26,14 +38,23 @@ extension EMAUpdate: Equatable where Value: Equatable {}
 extension EMAUpdate: Codable where Value: Codable {}
 
 /// The EMA state of one key.
-struct EMAState: Codable, Hashable {
-    var baseline: Double
-    var variance: Double
-    var count: Int
+@usableFromInline
+struct EMAState: Codable, Hashable, Sendable {
+    @usableFromInline var baseline: Double
+    @usableFromInline var variance: Double
+    @usableFromInline var count: Int
+
+    @inlinable
+    init(baseline: Double, variance: Double, count: Int) {
+        self.baseline = baseline
+        self.variance = variance
+        self.count = count
+    }
 }
 
 extension EMAState {
     /// Folds `v` into the state and returns the baseline before it (`nil` on the first value).
+    @inlinable
     mutating func observe(_ v: Double, alpha: Double) -> Double? {
         guard count > 0 else {
             self = EMAState(baseline: v, variance: 0, count: 1)
@@ -48,7 +69,8 @@ extension EMAState {
         return previous
     }
 
-    static let empty = EMAState(baseline: 0, variance: 0, count: 0)
+    @inlinable
+    static var empty: EMAState { EMAState(baseline: 0, variance: 0, count: 0) }
 }
 
 extension DataFrame {
@@ -58,6 +80,7 @@ extension DataFrame {
     /// *before* it, then folded in: `baseline = α·v + (1−α)·baseline`.
     ///
     ///     revenue.ema(alpha: 0.3) { $0.revenue }
+    @inlinable
     public func ema(
         alpha: Double, name: String? = nil, of observed: @escaping (Value) -> Double
     ) -> DataFrame<Key, EMAUpdate<Value>> {

@@ -5,6 +5,7 @@ public enum SpikeSeverity: String, Codable, Hashable, Sendable, Comparable, Case
     /// Above the high threshold (3× by default).
     case high = "HIGH"
 
+    @inlinable
     public static func < (lhs: SpikeSeverity, rhs: SpikeSeverity) -> Bool { lhs == .medium && rhs == .high }
 }
 
@@ -20,6 +21,16 @@ public struct SpikeAlert<Value> {
     public var ratio: Double
     /// `.high` above the high threshold, else `.medium`.
     public var severity: SpikeSeverity
+
+    /// Makes an alert.
+    @inlinable
+    public init(value: Value, observed: Double, baseline: Double, ratio: Double, severity: SpikeSeverity) {
+        self.value = value
+        self.observed = observed
+        self.baseline = baseline
+        self.ratio = ratio
+        self.severity = severity
+    }
 }
 
 extension SpikeAlert: Sendable where Value: Sendable {}
@@ -39,6 +50,7 @@ extension DataFrame {
     ///   - warmUp: A key raises no alert until it has seen this many values before the current one
     ///     (at least 1: the first value only initialises the baseline).
     ///   - observed: The number to watch. Runs on the hot path.
+    @inlinable
     public func detectSpikes(
         alpha: Double, threshold: Double = 2, highThreshold: Double = 3, warmUp: Int = 1, name: String? = nil,
         of observed: @escaping (Value) -> Double

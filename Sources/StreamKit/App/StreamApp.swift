@@ -29,6 +29,7 @@ public final class StreamApp {
     /// Where metrics go; the global `MetricsSystem` unless the app was given a factory.
     public let metricsFactory: any MetricsFactory
 
+    @usableFromInline
     let graph = StreamGraph()
 
     /// Makes an app.
@@ -87,14 +88,18 @@ public final class StreamApp {
     }
 
     /// Starts a frame that reads `topic`.
+    @inlinable
     public func dataframe<Key, Value>(_ topic: Topic<Key, Value>) -> DataFrame<Key, Value> {
         dataframe(topic, role: .input)
     }
 
+    @inlinable
     func dataframe<Key, Value>(_ topic: Topic<Key, Value>, role: TopicRole) -> DataFrame<Key, Value> {
         graph.use(topic.spec, as: role)
         let source = graph.source(for: topic) {
-            graph.addNode(kind: "source", label: topic.name, inputs: [], store: nil, topic: topic.name)
+            TopicSource(
+                topic: topic,
+                node: graph.addNode(kind: "source", label: topic.name, inputs: [], store: nil, topic: topic.name))
         }
         return DataFrame(app: self, port: source.port, node: source.node)
     }

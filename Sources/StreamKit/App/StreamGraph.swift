@@ -1,6 +1,7 @@
 /// The app's pipeline as built by the DSL: nodes, topics, stores, sources and sinks.
 ///
 /// Building is single-threaded (the DSL runs before `run()`); the graph is read-only afterwards.
+@usableFromInline
 final class StreamGraph {
     private(set) var nodes: [GraphNode] = []
     private(set) var topics: [String: TopicUse] = [:]
@@ -10,6 +11,7 @@ final class StreamGraph {
     private var nameCounters: [String: Int] = [:]
 
     /// Adds an operator node; returns its id.
+    @usableFromInline
     func addNode(kind: String, label: String, inputs: [Int], store: StoreDescription?, topic: String? = nil) -> Int {
         nodes.append(GraphNode(id: nodes.count, kind: kind, label: label, inputs: inputs, store: store, topic: topic))
         return nodes.count - 1
@@ -17,6 +19,7 @@ final class StreamGraph {
 
     /// A default name for the next stateful operator of a kind (`tumbling-window-0`…), stable across runs
     /// as long as the pipeline is built in the same order.
+    @usableFromInline
     func nextName(for kind: String) -> String {
         let index = nameCounters[kind, default: 0]
         nameCounters[kind] = index + 1
@@ -25,6 +28,7 @@ final class StreamGraph {
 
     /// Records that a topic is used in a role; returns an error message when the same name is declared
     /// twice with different specs.
+    @usableFromInline
     func use(_ spec: TopicSpec, as role: TopicRole) {
         if var existing = topics[spec.name] {
             existing.roles.insert(role)
@@ -36,18 +40,22 @@ final class StreamGraph {
     }
 
     /// The source root of an input topic, made on first use.
-    func source<Key, Value>(for topic: Topic<Key, Value>, makeNode: () -> Int) -> TopicSource<Key, Value> {
+    @usableFromInline
+    func source<Key, Value>(
+        for topic: Topic<Key, Value>, make: () -> TopicSource<Key, Value>
+    ) -> TopicSource<Key, Value> {
         if let existing = sources[topic.name] {
             guard let typed = existing as? TopicSource<Key, Value> else {
                 preconditionFailure("topic '\(topic.name)' is read with two different key/value types")
             }
             return typed
         }
-        let source = TopicSource(topic: topic, node: makeNode())
+        let source = make()
         sources[topic.name] = source
         return source
     }
 
+    @usableFromInline
     func addSink(_ sink: any AnySinkFlusher) {
         if !sinks.contains(where: { $0.identity == sink.identity }) { sinks.append(sink) }
     }
@@ -81,8 +89,10 @@ struct GraphNode {
 }
 
 /// What a topic is to the app.
+@usableFromInline
 enum TopicRole: String, Hashable, Comparable {
     case input, output, repartition, changelog, deadLetter = "dead-letter", metadata
+    @usableFromInline
     static func < (lhs: TopicRole, rhs: TopicRole) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -94,6 +104,14 @@ struct TopicUse {
 
 /// A stateful operator's store, as the description and the fingerprint see it.
 public struct StoreDescription: Hashable, Sendable {
+    /// Describes a store.
+    @inlinable
+    public init(name: String, kind: String, layout: String) {
+        self.name = name
+        self.kind = kind
+        self.layout = layout
+    }
+
     /// The store's name (the operator's name); its changelog is `<app>-<name>-changelog`.
     public var name: String
     /// What kind of state it holds (`tumbling-window`, `ema`, `dedupe`…).
@@ -104,6 +122,7 @@ public struct StoreDescription: Hashable, Sendable {
 
 extension StreamGraph {
     /// Notes the topic a node reads or writes, for the description.
+    @usableFromInline
     func setTopic(_ topic: String, of node: Int) {
         nodes[node].topic = topic
     }

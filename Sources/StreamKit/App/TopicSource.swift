@@ -1,20 +1,38 @@
 /// The entry of an input topic into the pipeline: deserialises raw records and pushes typed ones.
+@usableFromInline
 protocol SourceRoot: AnyObject {
     /// The per-record function of this topic for one task.
     func compile(in context: PartitionContext) -> (borrowing RawRecordView) throws -> Void
 }
 
+/// The source of one input topic: its typed port, and the factory of its per-record root stage.
+///
+/// The factory is a closure made where the topic's types are concrete (in the caller's specialised
+/// `dataframe(_:)`), so the root stage and everything it pushes into run specialised code.
+@usableFromInline
 final class TopicSource<Key: StreamKey, Value>: SourceRoot {
-    let topic: Topic<Key, Value>
-    let port = RecordPort<Key, Value>()
-    let node: Int
+    @usableFromInline let port: RecordPort<Key, Value>
+    @usableFromInline let node: Int
+    @usableFromInline let makeRoot: (PartitionContext) -> (borrowing RawRecordView) throws -> Void
 
+    @inlinable
     init(topic: Topic<Key, Value>, node: Int) {
-        self.topic = topic
+        let port = RecordPort<Key, Value>()
+        self.port = port
         self.node = node
+        self.makeRoot = { context in Self.rootStage(topic: topic, port: port, context: context) }
     }
 
+    @usableFromInline
     func compile(in context: PartitionContext) -> (borrowing RawRecordView) throws -> Void {
+        makeRoot(context)
+    }
+
+    /// Deserialises each record and pushes it downstream; failures follow the error policy.
+    @inlinable
+    static func rootStage(
+        topic: Topic<Key, Value>, port: RecordPort<Key, Value>, context: PartitionContext
+    ) -> (borrowing RawRecordView) throws -> Void {
         let push = port.compile(in: context)
         let keySerde = topic.keySerde
         let valueSerde = topic.valueSerde
@@ -55,6 +73,7 @@ final class TopicSource<Key: StreamKey, Value>: SourceRoot {
 
 extension SerdeError {
     /// Adds the position (and key/value side) to an error thrown by a serde.
+    @inlinable
     init(wrapping error: any Error, position: SourcePosition, isKey: Bool) {
         if var serdeError = error as? SerdeError {
             serdeError.position = position

@@ -6,6 +6,7 @@ extension DataFrame {
     ///     ticks.filter(Tick.isValid, otherwise: .deadLetter("orderbook.invalid"))
     ///
     /// - Parameter isIncluded: Runs on the hot path for every record; keep it free of I/O.
+    @inlinable
     public func filter(
         _ isIncluded: @escaping (Value) throws -> Bool, otherwise: Rejection = .drop, name: String = "filter"
     ) -> DataFrame<Key, Value> {
@@ -18,6 +19,7 @@ extension DataFrame {
     ///
     ///     ticks.validate({ $0.ask > $0.bid ? nil : "ask \($0.ask) <= bid \($0.bid)" },
     ///                    otherwise: .deadLetter("orderbook.invalid"))
+    @inlinable
     public func validate(
         _ check: @escaping (Value) throws -> String?, otherwise: Rejection = .drop, name: String = "validate"
     ) -> DataFrame<Key, Value> {
@@ -37,6 +39,7 @@ extension DataFrame {
     /// Splits the stream in two: records for which `predicate` is true, and the rest.
     ///
     ///     let (large, small) = orders.branch { $0.total > 1_000 }
+    @inlinable
     public func branch(
         _ predicate: @escaping (Value) throws -> Bool
     ) -> (matching: DataFrame<Key, Value>, rest: DataFrame<Key, Value>) {
@@ -59,6 +62,7 @@ extension DataFrame {
     ///
     /// Records keep their event times; state downstream is shared by partition number, so merged
     /// topics should be co-partitioned (same partition count and key format).
+    @inlinable
     public func merge(_ others: DataFrame<Key, Value>...) -> DataFrame<Key, Value> {
         let output = RecordPort<Key, Value>()
         let id = app.graph.addNode(kind: "merge", label: "", inputs: [node] + others.map(\.node), store: nil)

@@ -6,6 +6,7 @@ extension DataFrame where Value: Codable & Sendable {
     ///         .tumblingWindow(.minutes(5))
     ///
     /// Values cross the topic as JSON; the event time crosses as the record timestamp.
+    @inlinable
     public func keyBy<NewKey: StreamKey>(
         name: String? = nil, _ newKey: @escaping (Value) throws -> NewKey
     ) -> DataFrame<NewKey, Value> {
@@ -25,6 +26,7 @@ extension DataFrame where Value: Codable & Sendable {
 
 extension StreamGraph {
     /// The largest partition count among declared inputs and repartition topics (at least 1).
+    @usableFromInline
     var widestInput: Int {
         topics.values.filter { !$0.roles.isDisjoint(with: [.input, .repartition]) }.map(\.spec.partitions).max() ?? 1
     }

@@ -9,6 +9,7 @@ extension DataFrame {
     ///         defer { last = tick.sequence }
     ///         return tick.sequence > last + 1 ? Gap(from: last, to: tick.sequence) : nil
     ///     }
+    @inlinable
     public func stateful<State: Codable, Output>(
         name: String, initial: State,
         _ body: @escaping (_ state: inout State, _ record: StreamRecord<Key, Value>) throws -> Output?
@@ -19,6 +20,7 @@ extension DataFrame {
     /// Runs an aggregator per key over the whole stream and emits its output after every record.
     ///
     ///     ticks.runningAggregate(ZScore { $0.mid })      // z-score of each mid against that symbol's history
+    @inlinable
     public func runningAggregate<Aggregator: StreamAggregator>(
         _ aggregator: Aggregator, name: String? = nil
     ) -> DataFrame<Key, Aggregator.Output> where Aggregator.Input == Value {
@@ -35,6 +37,7 @@ extension DataFrame {
     /// Drops records whose id was already seen for the same key within `window` of event time.
     ///
     ///     ticks.dedupe(by: \.sequence, within: .minutes(5))
+    @inlinable
     public func dedupe<ID: Hashable & Codable>(
         by id: @escaping (Value) -> ID, within window: Duration, name: String? = nil
     ) -> DataFrame<Key, Value> {
@@ -54,6 +57,7 @@ extension DataFrame {
         }
     }
 
+    @inlinable
     func statefulStage<State: Codable, Output>(
         kind: String, name: String, layout: String, initial: State,
         _ body: @escaping (inout State, StreamRecord<Key, Value>) throws -> Output?
@@ -76,6 +80,11 @@ extension DataFrame {
 }
 
 /// The ids a dedupe operator has seen for one key, with their event times.
+@usableFromInline
 struct DedupeState<ID: Hashable & Codable>: Codable {
+    @inlinable
+    init() {}
+
+    @usableFromInline
     var seen: [ID: Int64] = [:]
 }

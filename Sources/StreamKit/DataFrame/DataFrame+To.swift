@@ -5,6 +5,7 @@ extension DataFrame {
     ///
     /// The broker picks the partition from the key bytes (Kafka's murmur2), as any other client would.
     @discardableResult
+    @inlinable
     public func to(_ topic: Topic<Key, Value>) -> DataFrame<Key, Value> {
         app.graph.use(topic.spec, as: .output)
         let frame: DataFrame<Key, Value> = derive("to", label: topic.name) { context, next in
@@ -31,6 +32,7 @@ extension DataFrame {
     ///
     ///     bars.to(TimescaleSink(table: "bars_1s", on: pg, upsertKey: ["symbol", "window_start"]))
     @discardableResult
+    @inlinable
     public func to<Sink: StreamSink>(_ sink: Sink) -> DataFrame<Key, Value> where Sink.Value == Value {
         app.graph.addSink(SinkFlusher(sink))
         return derive("sink", label: String(describing: Sink.self)) { context, next in

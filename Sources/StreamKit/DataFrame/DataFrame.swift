@@ -13,9 +13,12 @@
 public struct DataFrame<Key: StreamKey, Value> {
     /// The app whose graph this frame belongs to.
     public let app: StreamApp
+    @usableFromInline
     let port: RecordPort<Key, Value>
+    @usableFromInline
     let node: Int
 
+    @inlinable
     init(app: StreamApp, port: RecordPort<Key, Value>, node: Int) {
         self.app = app
         self.port = port
@@ -26,6 +29,7 @@ public struct DataFrame<Key: StreamKey, Value> {
     ///
     /// `makeStage` runs once per partition task and returns the per-record function, which receives
     /// the compiled push function of everything downstream.
+    @inlinable
     func derive<NewKey, NewValue>(
         _ kind: String, label: String = "", store: StoreDescription? = nil,
         _ makeStage: @escaping (
@@ -40,14 +44,25 @@ public struct DataFrame<Key: StreamKey, Value> {
 }
 
 /// An operator's closure threw; carries the stage name to the error policy and dead-letter headers.
+@usableFromInline
 struct OperatorFailure: Error, CustomStringConvertible {
+    @inlinable
+    init(stage: String, underlying: any Error) {
+        self.stage = stage
+        self.underlying = underlying
+    }
+
+    @usableFromInline
     var stage: String
+    @usableFromInline
     var underlying: any Error
+    @inlinable
     var description: String { "\(stage): \(underlying)" }
 }
 
 /// Runs a user closure, tagging what it throws with the stage's name.
 @inline(__always)
+@inlinable
 func runOperator<R>(_ stage: String, _ body: () throws -> R) throws -> R {
     do {
         return try body()

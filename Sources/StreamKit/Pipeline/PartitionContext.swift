@@ -4,32 +4,44 @@
 /// task model), so state for partition `p` lives with records from partition `p` of every input, and
 /// its changelog is partition `p` of each store's changelog topic. A context is used by one task at a
 /// time; it is not thread-safe and needs not be.
+@usableFromInline
 final class PartitionContext {
     /// The partition number this task processes.
+    @usableFromInline
     let partition: Int
     /// The app's name, used to name changelog and repartition topics.
+    @usableFromInline
     let appName: String
     /// The error actions for deserialisation and operator failures.
+    @usableFromInline
     let errorPolicy: ErrorPolicy
     /// Wall-clock time of the current batch (from the app's clock), for idle closing of windows.
+    @usableFromInline
     var wallTime: Duration = .zero
 
     /// Records produced by this task since the runtime last drained them.
+    @usableFromInline
     var outputs: [RawRecord] = []
     /// Counters since the runtime last drained them.
+    @usableFromInline
     var counters = TaskCounters()
 
     /// The raw bytes of the source record being processed, for dead-letter copies. Valid only while
     /// the source stage runs its synchronous push for that record; `nil` otherwise.
+    @usableFromInline
     var currentSource: CurrentSource?
 
     /// Stores registered by the stages of this task.
-    private(set) var stores: [any ChangelogStore] = []
+    @usableFromInline
+    var stores: [any ChangelogStore] = []
     /// Time handlers registered by stateful stages (windows).
-    private var timeHandlers: [(TimeSignal) throws -> Void] = []
+    @usableFromInline
+    var timeHandlers: [(TimeSignal) throws -> Void] = []
     /// Compiled push functions by port, so each port compiles once per task.
+    @usableFromInline
     var compiledPorts: [ObjectIdentifier: Any] = [:]
 
+    @inlinable
     init(partition: Int, appName: String, errorPolicy: ErrorPolicy) {
         self.partition = partition
         self.appName = appName
@@ -37,27 +49,32 @@ final class PartitionContext {
     }
 
     /// Registers a store so the runtime restores it and writes its changelog.
+    @inlinable
     func register(_ store: some ChangelogStore) {
         stores.append(store)
     }
 
     /// Registers a stage that reacts to watermark or wall-clock signals.
+    @inlinable
     func onTime(_ handler: @escaping (TimeSignal) throws -> Void) {
         timeHandlers.append(handler)
     }
 
     /// Delivers a time signal to every registered stage.
+    @inlinable
     func signal(_ signal: TimeSignal) throws {
         for handler in timeHandlers { try handler(signal) }
     }
 
     /// Appends an output record for the runtime to produce.
+    @inlinable
     func emit(_ record: RawRecord) {
         outputs.append(record)
         counters.recordsOut += 1
     }
 
     /// Sends the current source record to a dead-letter topic with reason headers, and counts it.
+    @inlinable
     func deadLetter(to topic: String, reason: String, stage: String) {
         var headers: [RecordHeader] = []
         var key: [UInt8]? = nil
@@ -79,6 +96,7 @@ final class PartitionContext {
     }
 
     /// Applies `action` to a failed record: throws for `.fail`, otherwise counts (and dead-letters).
+    @inlinable
     func handleFailure(_ error: any Error, action: ErrorAction, stage: String) throws {
         switch action {
         case .fail: throw error
@@ -89,15 +107,31 @@ final class PartitionContext {
 }
 
 /// The raw source record a task is processing, lent for the duration of one synchronous push.
+@usableFromInline
 struct CurrentSource {
+    @inlinable
+    init(position: SourcePosition, timestamp: EventTime, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader]) {
+        self.position = position
+        self.timestamp = timestamp
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    @usableFromInline
     var position: SourcePosition
+    @usableFromInline
     var timestamp: EventTime
+    @usableFromInline
     var key: UnsafeRawBufferPointer?
+    @usableFromInline
     var value: UnsafeRawBufferPointer?
+    @usableFromInline
     var headers: [RecordHeader]
 }
 
 /// A time signal delivered to stateful stages.
+@usableFromInline
 enum TimeSignal {
     /// The watermark of the task's partition is at least this time (from a harness or a backtest end).
     case watermark(EventTime)
@@ -106,19 +140,33 @@ enum TimeSignal {
 }
 
 /// Counts one task accumulates between drains; the runtime moves them into swift-metrics per batch.
+@usableFromInline
 struct TaskCounters {
+    @usableFromInline
     var recordsIn = 0
+    @usableFromInline
     var recordsOut = 0
+    @usableFromInline
     var filtered = 0
+    @usableFromInline
     var late = 0
     /// Failures by (stage, action).
+    @usableFromInline
     var failures: [FailureKey: Int] = [:]
 
+    @usableFromInline
     struct FailureKey: Hashable {
-        var stage: String
-        var action: String
+        @inlinable
+        init(stage: String, action: String) {
+            self.stage = stage
+            self.action = action
+        }
+
+        @usableFromInline var stage: String
+        @usableFromInline var action: String
     }
 
+    @inlinable
     mutating func countFailure(stage: String, action: String) {
         failures[FailureKey(stage: stage, action: action), default: 0] += 1
     }

@@ -4,20 +4,29 @@
 /// partition task when the task starts. A port compiles once per task (memoised in the context), so a
 /// frame used by two branches, or two inputs merged into one, share a single downstream instance and
 /// its state.
+@usableFromInline
 final class RecordPort<Key, Value> {
+    @inlinable
+    init() {}
+
+    @usableFromInline
     typealias Push = (StreamRecord<Key, Value>) throws -> Void
 
-    private var subscribers: [(PartitionContext) -> Push] = []
+    @usableFromInline
+    var subscribers: [(PartitionContext) -> Push] = []
 
     /// Whether any stage reads this port.
+    @inlinable
     var hasSubscribers: Bool { !subscribers.isEmpty }
 
     /// Adds a downstream stage factory.
+    @inlinable
     func subscribe(_ makeStage: @escaping (PartitionContext) -> Push) {
         subscribers.append(makeStage)
     }
 
     /// The push function that feeds every subscriber, built once per task.
+    @inlinable
     func compile(in context: PartitionContext) -> Push {
         let id = ObjectIdentifier(self)
         if let compiled = context.compiledPorts[id] {

@@ -10,28 +10,35 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var milliseconds: Int64
 
     /// Makes an event time from milliseconds since the Unix epoch.
+    @inlinable
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     /// The earliest representable time; the watermark of a partition that has seen no record.
     public static let distantPast = EventTime(milliseconds: .min)
 
+    @inlinable
     public static func < (lhs: EventTime, rhs: EventTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
     /// The time `duration` later, saturating instead of overflowing.
+    @inlinable
     public static func + (lhs: EventTime, rhs: Duration) -> EventTime {
         let (sum, overflow) = lhs.milliseconds.addingReportingOverflow(rhs.wholeMilliseconds)
         return EventTime(milliseconds: overflow ? (rhs < .zero ? .min : .max) : sum)
     }
 
     /// The time `duration` earlier, saturating instead of overflowing.
+    @inlinable
     public static func - (lhs: EventTime, rhs: Duration) -> EventTime { lhs + (.zero - rhs) }
 
+    @inlinable
     public var description: String { "\(milliseconds)ms" }
 
+    @inlinable
     public init(from decoder: any Decoder) throws {
         milliseconds = try decoder.singleValueContainer().decode(Int64.self)
     }
 
+    @inlinable
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(milliseconds)
@@ -40,11 +47,13 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
 extension EventTime {
     /// Makes an event time from a `Duration` after the epoch (convenient in tests: `.at(.milliseconds(900))`).
+    @inlinable
     public static func at(_ offset: Duration) -> EventTime { EventTime(milliseconds: offset.wholeMilliseconds) }
 }
 
 extension Duration {
     /// This duration in whole milliseconds, rounded toward zero.
+    @usableFromInline
     package var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000

@@ -15,6 +15,7 @@ public struct StreamRecord<Key, Value> {
     public var position: SourcePosition?
 
     /// Makes a record.
+    @inlinable
     public init(
         key: Key, value: Value, timestamp: EventTime, headers: [RecordHeader] = [], position: SourcePosition? = nil
     ) {

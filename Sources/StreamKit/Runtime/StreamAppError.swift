@@ -35,6 +35,7 @@ public struct StreamAppError: Error, Sendable, CustomStringConvertible {
 
     static func configuration(_ message: String) -> StreamAppError { StreamAppError(.configuration, message) }
 
+    @usableFromInline
     static func stateCorrupt(store: String, reason: String) -> StreamAppError {
         StreamAppError(.stateCorrupt, "changelog entry of store '\(store)' is unreadable: \(reason)")
     }

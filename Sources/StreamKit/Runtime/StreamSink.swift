@@ -39,6 +39,13 @@ public struct SinkContext: Sendable {
     public var position: SourcePosition?
     /// The partition task that produced the value.
     public var partition: Int
+
+    /// Makes a context.
+    public init(timestamp: EventTime, position: SourcePosition?, partition: Int) {
+        self.timestamp = timestamp
+        self.position = position
+        self.partition = partition
+    }
 }
 
 /// The offsets a checkpoint is about to commit.
@@ -50,6 +57,7 @@ public struct SinkCheckpoint: Sendable {
 }
 
 /// Type-erased flushing of the sinks a graph writes to.
+@usableFromInline
 protocol AnySinkFlusher: AnyObject {
     var identity: ObjectIdentifier { get }
     var isBackpressured: Bool { get }
@@ -57,13 +65,15 @@ protocol AnySinkFlusher: AnyObject {
     func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
 }
 
+@usableFromInline
 final class SinkFlusher<Sink: StreamSink>: AnySinkFlusher {
     let sink: Sink
+    @usableFromInline
     init(_ sink: Sink) { self.sink = sink }
-    var identity: ObjectIdentifier { ObjectIdentifier(sink) }
-    var isBackpressured: Bool { sink.isBackpressured }
-    func flush(checkpoint: SinkCheckpoint) async throws { try await sink.flush(checkpoint: checkpoint) }
-    func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
+    @usableFromInline var identity: ObjectIdentifier { ObjectIdentifier(sink) }
+    @usableFromInline var isBackpressured: Bool { sink.isBackpressured }
+    @usableFromInline func flush(checkpoint: SinkCheckpoint) async throws { try await sink.flush(checkpoint: checkpoint) }
+    @usableFromInline func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
         try await sink.storedOffsets(for: partitions)
     }
 }

@@ -3,17 +3,24 @@
 /// Reads and writes are plain dictionary operations; a write only marks the key dirty, and the
 /// changelog entry is encoded at the next checkpoint. So a key updated a thousand times between two
 /// checkpoints costs one changelog record, as with Kafka Streams' caching stores.
+@usableFromInline
 final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogStore {
+    @usableFromInline
     let name: String
-    private var entries: [Key: Value] = [:]
-    private var dirty: Set<Key> = []
+    @usableFromInline
+    var entries: [Key: Value] = [:]
+    @usableFromInline
+    var dirty: Set<Key> = []
 
+    @inlinable
     init(name: String) {
         self.name = name
     }
 
+    @inlinable
     var entryCount: Int { entries.count }
 
+    @inlinable
     subscript(key: Key) -> Value? {
         get { entries[key] }
         set {
@@ -24,6 +31,7 @@ final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogSto
 
     /// Mutates the value for `key` in place, creating it with `makeInitial` when absent.
     @inline(__always)
+    @inlinable
     func update<R>(_ key: Key, default makeInitial: @autoclosure () -> Value, _ body: (inout Value) throws -> R) rethrows
         -> R
     {
@@ -32,6 +40,7 @@ final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogSto
     }
 
     /// Removes keys for which `shouldRemove` is true (recorded as deletions in the changelog).
+    @inlinable
     func removeAll(where shouldRemove: (Key, Value) -> Bool) {
         for (key, value) in entries where shouldRemove(key, value) {
             entries[key] = nil
@@ -39,6 +48,7 @@ final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogSto
         }
     }
 
+    @inlinable
     func drainChanges(_ write: (_ key: [UInt8], _ value: [UInt8]?) throws -> Void) throws {
         for key in dirty {
             try write(StateCoding.encode(key), try entries[key].map { try StateCoding.encode($0) })
@@ -46,6 +56,7 @@ final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogSto
         dirty.removeAll(keepingCapacity: true)
     }
 
+    @inlinable
     func restore(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws {
         let decodedKey = try StateCoding.decode(Key.self, from: key, store: name)
         entries[decodedKey] = try value.map { try StateCoding.decode(Value.self, from: $0, store: name) }

@@ -1,11 +1,15 @@
 /// Open, high, low, close and count of a price field: the candle of a window.
 public struct OHLC<Input>: StreamAggregator {
+    @usableFromInline
     let price: (Input) -> Double
     /// Candles `price(input)`.
+    @inlinable
     public init(_ price: @escaping (Input) -> Double) { self.price = price }
 
+    @inlinable
     public var initialState: OHLCBar? { nil }
 
+    @inlinable
     public func add(_ input: Input, to state: inout OHLCBar?) {
         let p = price(input)
         guard var bar = state else {
@@ -20,6 +24,7 @@ public struct OHLC<Input>: StreamAggregator {
     }
 
     /// Only called for states that saw a value.
+    @inlinable
     public func output(of state: OHLCBar?) -> OHLCBar { state.unsafelyUnwrapped }
 }
 
@@ -32,6 +37,7 @@ public struct OHLCBar: Codable, Hashable, Sendable {
     public var count: Int
 
     /// Makes a candle.
+    @inlinable
     public init(open: Double, high: Double, low: Double, close: Double, count: Int) {
         self.open = open
         self.high = high
@@ -47,18 +53,25 @@ public struct VWAP<Input>: StreamAggregator {
     public struct State: Codable, Hashable, Sendable {
         public var priceVolume = 0.0
         public var volume = 0.0
+        /// Zero sums.
+        @inlinable public init() {}
     }
+    @usableFromInline
     let price: (Input) -> Double
+    @usableFromInline
     let volume: (Input) -> Double
 
     /// Weighs `price(input)` by `volume(input)`.
+    @inlinable
     public init(price: @escaping (Input) -> Double, volume: @escaping (Input) -> Double) {
         self.price = price
         self.volume = volume
     }
 
+    @inlinable
     public var initialState: State { State() }
 
+    @inlinable
     public func add(_ input: Input, to state: inout State) {
         let v = volume(input)
         state.priceVolume += price(input) * v
@@ -66,6 +79,7 @@ public struct VWAP<Input>: StreamAggregator {
     }
 
     /// `nil` while the volume is zero.
+    @inlinable
     public func output(of state: State) -> Double? { state.volume == 0 ? nil : state.priceVolume / state.volume }
 }
 
@@ -79,14 +93,20 @@ public struct ZScore<Input>: StreamAggregator {
         public var m2 = 0.0
         public var latest = 0.0
         public var latestZScore: Double? = nil
+        /// No values yet.
+        @inlinable public init() {}
     }
+    @usableFromInline
     let value: (Input) -> Double
 
     /// Scores `value(input)`.
+    @inlinable
     public init(_ value: @escaping (Input) -> Double) { self.value = value }
 
+    @inlinable
     public var initialState: State { State() }
 
+    @inlinable
     public func add(_ input: Input, to state: inout State) {
         let x = value(input)
         // Score against the values seen before this one, so a spike does not dampen its own score.
@@ -99,6 +119,7 @@ public struct ZScore<Input>: StreamAggregator {
         state.latest = x
     }
 
+    @inlinable
     public func output(of state: State) -> ZScoreResult {
         ZScoreResult(
             value: state.latest, count: state.count, mean: state.mean,
@@ -115,6 +136,16 @@ public struct ZScoreResult: Codable, Hashable, Sendable {
     public var mean: Double
     public var standardDeviation: Double
     public var zScore: Double?
+
+    /// Makes a result.
+    @inlinable
+    public init(value: Double, count: Int, mean: Double, standardDeviation: Double, zScore: Double?) {
+        self.value = value
+        self.count = count
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.zScore = zScore
+    }
 }
 
 /// Exponentially weighted mean and variance: `mean = α·v + (1−α)·mean`, the variance weighted alike.
@@ -124,19 +155,30 @@ public struct EWStatistics<Input>: StreamAggregator {
         public var mean: Double
         public var variance: Double
         public var latest: Double
+        /// Makes moments.
+        @inlinable public init(mean: Double, variance: Double, latest: Double) {
+            self.mean = mean
+            self.variance = variance
+            self.latest = latest
+        }
     }
+    @usableFromInline
     let alpha: Double
+    @usableFromInline
     let value: (Input) -> Double
 
     /// Weighs `value(input)` with smoothing factor `alpha` in (0, 1].
+    @inlinable
     public init(alpha: Double, _ value: @escaping (Input) -> Double) {
         precondition(alpha > 0 && alpha <= 1, "alpha must be in (0, 1]")
         self.alpha = alpha
         self.value = value
     }
 
+    @inlinable
     public var initialState: Moments? { nil }
 
+    @inlinable
     public func add(_ input: Input, to state: inout Moments?) {
         let x = value(input)
         guard var s = state else {
@@ -152,6 +194,7 @@ public struct EWStatistics<Input>: StreamAggregator {
     }
 
     /// Only called for states that saw a value.
+    @inlinable
     public func output(of state: Moments?) -> Moments { state.unsafelyUnwrapped }
 }
 
@@ -164,20 +207,30 @@ public struct RateOfChange<Input>: StreamAggregator {
     public struct Endpoints: Codable, Hashable, Sendable {
         public var first: Double
         public var latest: Double
+        /// Makes endpoints.
+        @inlinable public init(first: Double, latest: Double) {
+            self.first = first
+            self.latest = latest
+        }
     }
+    @usableFromInline
     let value: (Input) -> Double
 
     /// Follows `value(input)`.
+    @inlinable
     public init(_ value: @escaping (Input) -> Double) { self.value = value }
 
+    @inlinable
     public var initialState: Endpoints? { nil }
 
+    @inlinable
     public func add(_ input: Input, to state: inout Endpoints?) {
         let x = value(input)
         if state == nil { state = Endpoints(first: x, latest: x) } else { state!.latest = x }
     }
 
     /// `nil` when the first value is zero.
+    @inlinable
     public func output(of state: Endpoints?) -> Double? {
         guard let s = state, s.first != 0 else { return nil }
         return (s.latest - s.first) / s.first

@@ -24,27 +24,36 @@ public protocol StreamAggregator<Input, Output> {
 public struct ClosureAggregator<Input, Accumulator: Codable>: StreamAggregator {
     /// The accumulator before the first value.
     public let initialState: Accumulator
+    @usableFromInline
     let fold: (inout Accumulator, Input) -> Void
 
     /// Makes an aggregator from a starting accumulator and a fold.
+    @inlinable
     public init(into initial: Accumulator, _ fold: @escaping (inout Accumulator, Input) -> Void) {
         self.initialState = initial
         self.fold = fold
     }
 
+    @inlinable
     public func add(_ input: Input, to state: inout Accumulator) { fold(&state, input) }
+    @inlinable
     public func output(of state: Accumulator) -> Accumulator { state }
 }
 
 /// Reduces values of one type with a combining closure; the first value is the start.
 public struct ReduceAggregator<Value: Codable>: StreamAggregator {
+    @usableFromInline
     let combine: (Value, Value) -> Value
 
     /// Makes a reducer.
+    @inlinable
     public init(_ combine: @escaping (Value, Value) -> Value) { self.combine = combine }
 
+    @inlinable
     public var initialState: Value? { nil }
+    @inlinable
     public func add(_ input: Value, to state: inout Value?) { state = state.map { combine($0, input) } ?? input }
     /// Only called for states that saw a value.
+    @inlinable
     public func output(of state: Value?) -> Value { state.unsafelyUnwrapped }
 }

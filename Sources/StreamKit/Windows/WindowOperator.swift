@@ -1,19 +1,31 @@
 /// The windowed aggregation of one partition task: assigns records to windows, folds them, closes
 /// windows by watermark or idle time, and routes late records.
+@usableFromInline
 final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> where Aggregator.Input == Value {
+    @usableFromInline
     typealias Result = WindowResult<Key, Aggregator.Output>
 
+    @usableFromInline
     let name: String
+    @usableFromInline
     let spec: WindowSpec
+    @usableFromInline
     let aggregator: Aggregator
+    @usableFromInline
     let store: WindowStore<Key, Aggregator.State>
+    @usableFromInline
     unowned let context: PartitionContext
+    @usableFromInline
     let final: RecordPort<Key, Result>.Push
+    @usableFromInline
     let current: RecordPort<Key, Result>.Push?
+    @usableFromInline
     let late: RecordPort<Key, LateRecord<Value>>.Push
     /// Wall time of the last record, for idle closing.
-    private var lastActivity: Duration = .zero
+    @usableFromInline
+    var lastActivity: Duration = .zero
 
+    @inlinable
     init(
         name: String, spec: WindowSpec, aggregator: Aggregator, context: PartitionContext,
         final: @escaping RecordPort<Key, Result>.Push, current: RecordPort<Key, Result>.Push?,
@@ -32,11 +44,13 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     }
 
     /// The per-record function.
+    @inlinable
     var push: RecordPort<Key, Value>.Push {
         { record in try self.process(record) }
     }
 
-    private func process(_ record: StreamRecord<Key, Value>) throws {
+    @inlinable
+    func process(_ record: StreamRecord<Key, Value>) throws {
         let t = record.timestamp.milliseconds
         if t > store.watermark { store.watermark = t }
         lastActivity = context.wallTime
@@ -62,13 +76,15 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     }
 
     /// Emits and removes every window whose end + grace is at most `watermark`.
-    private func closeWindows(upTo watermark: Int64) throws {
+    @inlinable
+    func closeWindows(upTo watermark: Int64) throws {
         while let start = store.earliestStart, start &+ spec.sizeMs &+ spec.graceMs <= watermark {
-            try emitFinal(store.popBucket(startingAtOrBefore: start)!)
+            try emitFinal(store.popFirstBucket())
         }
     }
 
-    private func emitFinal(_ bucket: WindowStore<Key, Aggregator.State>.Bucket) throws {
+    @inlinable
+    func emitFinal(_ bucket: WindowStore<Key, Aggregator.State>.Bucket) throws {
         for i in bucket.keys.indices {
             let key = bucket.keys[i]
             let value = WindowResult(
@@ -79,7 +95,8 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     }
 
     @inline(__always)
-    private func result(
+    @inlinable
+    func result(
         key: Key, start: Int64, state: Aggregator.State, record: StreamRecord<Key, Value>
     ) -> StreamRecord<Key, Result> {
         let value = WindowResult(
@@ -89,7 +106,8 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
             key: key, value: value, timestamp: record.timestamp, headers: record.headers, position: record.position)
     }
 
-    private func on(_ signal: TimeSignal) throws {
+    @inlinable
+    func on(_ signal: TimeSignal) throws {
         switch signal {
         case .watermark(let time):
             if time.milliseconds > store.watermark { store.watermark = time.milliseconds }
@@ -102,7 +120,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
             // record for it arriving later counts as late rather than reopening it.
             while let start = store.earliestStart {
                 store.watermark = Swift.max(store.watermark, start &+ spec.sizeMs &+ spec.graceMs)
-                try emitFinal(store.popBucket(startingAtOrBefore: start)!)
+                try emitFinal(store.popFirstBucket())
             }
         }
     }

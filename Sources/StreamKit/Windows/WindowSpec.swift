@@ -10,12 +10,26 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
     /// so a quiet key still gets its final result. `nil`: windows close by event time only.
     public var idleTimeout: Duration?
 
+    /// Describes windows; see `tumblingWindow` and `hoppingWindow` for the meaning of each part.
+    @inlinable
+    public init(size: Duration, step: Duration, grace: Duration, idleTimeout: Duration?) {
+        self.size = size
+        self.step = step
+        self.grace = grace
+        self.idleTimeout = idleTimeout
+    }
+
+    @inlinable
     var sizeMs: Int64 { size.wholeMilliseconds }
+    @inlinable
     var stepMs: Int64 { step.wholeMilliseconds }
+    @inlinable
     var graceMs: Int64 { grace.wholeMilliseconds }
 
+    @inlinable
     var kind: String { size == step ? "tumbling-window" : "hopping-window" }
 
+    @inlinable
     public var description: String {
         var text = size == step ? "tumbling \(size)" : "hopping \(size) every \(step)"
         if grace > .zero { text += ", grace \(grace)" }
@@ -25,6 +39,7 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// The starts (ms) of every window that contains `t`, earliest first.
     @inline(__always)
+    @inlinable
     func forEachStart(containing t: Int64, _ body: (Int64) throws -> Void) rethrows {
         let last = floorDivide(t, stepMs) * stepMs
         var start = floorDivide(t - sizeMs, stepMs) * stepMs + stepMs
@@ -37,6 +52,7 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
 
 /// Floor division (rounds toward −∞, unlike `/`), so windows before the epoch are aligned too.
 @inline(__always)
+@inlinable
 func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
@@ -54,6 +70,7 @@ public struct WindowResult<Key, Value> {
     public var value: Value
 
     /// Makes a result.
+    @inlinable
     public init(key: Key, start: EventTime, end: EventTime, value: Value) {
         self.key = key
         self.start = start
@@ -67,6 +84,7 @@ extension WindowResult: Equatable where Key: Equatable, Value: Equatable {}
 extension WindowResult: Hashable where Key: Hashable, Value: Hashable {}
 extension WindowResult: Codable where Key: Codable, Value: Codable {}
 extension WindowResult: CustomStringConvertible {
+    @inlinable
     public var description: String { "\(key) [\(start.milliseconds), \(end.milliseconds)): \(value)" }
 }
 
@@ -80,6 +98,15 @@ public struct LateRecord<Value> {
     public var windowStart: EventTime
     /// The watermark when it arrived.
     public var watermark: EventTime
+
+    /// Makes a late record.
+    @inlinable
+    public init(value: Value, timestamp: EventTime, windowStart: EventTime, watermark: EventTime) {
+        self.value = value
+        self.timestamp = timestamp
+        self.windowStart = windowStart
+        self.watermark = watermark
+    }
 }
 
 extension LateRecord: Sendable where Value: Sendable {}

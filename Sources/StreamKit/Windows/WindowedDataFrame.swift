@@ -4,13 +4,24 @@
 ///         .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
 ///         .final()
 public struct WindowedDataFrame<Key: StreamKey, Value> {
+    @inlinable
+    init(frame: DataFrame<Key, Value>, spec: WindowSpec, name: String?) {
+        self.frame = frame
+        self.spec = spec
+        self.name = name
+    }
+
+    @usableFromInline
     let frame: DataFrame<Key, Value>
+    @usableFromInline
     let spec: WindowSpec
+    @usableFromInline
     let name: String?
 
     /// Aggregates each window with a typed aggregator (built-in or your own).
     ///
     ///     .aggregate(OHLC { $0.mid })
+    @inlinable
     public func aggregate<Aggregator: StreamAggregator>(
         _ aggregator: Aggregator
     ) -> WindowAggregation<Key, Value, Aggregator.Output> where Aggregator.Input == Value {
@@ -20,6 +31,7 @@ public struct WindowedDataFrame<Key: StreamKey, Value> {
     /// Folds each window's values into an accumulator that starts as `initial`.
     ///
     ///     .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
+    @inlinable
     public func aggregate<Accumulator: Codable>(
         into initial: Accumulator, _ fold: @escaping (inout Accumulator, Value) -> Void
     ) -> WindowAggregation<Key, Value, Accumulator> {
@@ -27,38 +39,46 @@ public struct WindowedDataFrame<Key: StreamKey, Value> {
     }
 
     /// Combines each window's values pairwise; the first value starts the fold.
+    @inlinable
     public func reduce(_ combine: @escaping (Value, Value) -> Value) -> WindowAggregation<Key, Value, Value>
     where Value: Codable {
         aggregate(ReduceAggregator(combine))
     }
 
     /// Counts each window's records.
+    @inlinable
     public func count() -> WindowAggregation<Key, Value, Int> { aggregate(Count()) }
 
     /// Sums a field per window.
+    @inlinable
     public func sum<Number: AdditiveArithmetic & Codable>(
         _ field: @escaping (Value) -> Number
     ) -> WindowAggregation<Key, Value, Number> { aggregate(Sum(field)) }
 
     /// Averages a field per window.
+    @inlinable
     public func mean(_ field: @escaping (Value) -> Double) -> WindowAggregation<Key, Value, Double> {
         aggregate(Mean(field))
     }
 
     /// The smallest value of a field per window.
+    @inlinable
     public func min<Number: Comparable & Codable>(
         _ field: @escaping (Value) -> Number
     ) -> WindowAggregation<Key, Value, Number> { aggregate(Minimum(field)) }
 
     /// The largest value of a field per window.
+    @inlinable
     public func max<Number: Comparable & Codable>(
         _ field: @escaping (Value) -> Number
     ) -> WindowAggregation<Key, Value, Number> { aggregate(Maximum(field)) }
 
     /// The first value of each window (in processing order).
+    @inlinable
     public func first() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(First()) }
 
     /// The last value of each window (in processing order).
+    @inlinable
     public func last() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(Last()) }
 }
 
@@ -73,6 +93,7 @@ extension DataFrame {
     ///
     /// - Parameter name: Names the state store and its changelog topic; by default
     ///   `tumbling-window-<n>` in build order. Name it when the pipeline may change shape later.
+    @inlinable
     public func tumblingWindow(
         _ size: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil, name: String? = nil
     ) -> WindowedDataFrame<Key, Value> {
@@ -82,6 +103,7 @@ extension DataFrame {
     /// Groups records per key into overlapping windows of `size` that start every `step`.
     ///
     ///     prices.hoppingWindow(.minutes(5), every: .minutes(1))   // each record is in 5 windows
+    @inlinable
     public func hoppingWindow(
         _ size: Duration, every step: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil,
         name: String? = nil
