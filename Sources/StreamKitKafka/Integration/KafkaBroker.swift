@@ -55,7 +55,8 @@ public final class KafkaBroker: StreamBroker {
         /// The `host:port` list in the environment variable `name` when it is set and not empty; else `default`.
         ///
         ///     StreamApp(name: "bars", broker: .kafka(.fromEnvironment(default: .embedded)))
-        public static func fromEnvironment(_ name: String = "KAFKA_BROKERS", default: Endpoint = .embedded) -> Endpoint {
+        public static func fromEnvironment(_ name: String = "KAFKA_BROKERS", default: Endpoint = .embedded) -> Endpoint
+        {
             guard let value = environmentValue(name), !value.isEmpty else { return `default` }
             return .servers(value)
         }
@@ -119,7 +120,8 @@ public final class KafkaBroker: StreamBroker {
             guard configuration.bootstrapServers.contains(where: { !$0.isWhitespace }) else {
                 throw KafkaError(
                     code: .invalidArgument,
-                    reason: "invalid configuration bootstrap.servers=\"\": name at least one host:port, or use .embedded")
+                    reason:
+                        "invalid configuration bootstrap.servers=\"\": name at least one host:port, or use .embedded")
             }
             // Making the admin client applies every property, so librdkafka rejects bad ones here, by name.
             return Setup(
@@ -195,8 +197,7 @@ public final class KafkaBroker: StreamBroker {
 
     /// Reads a partition from its beginning to its end at the time of the call, `read_committed`, with a consumer
     /// of its own that is closed before this returns. A partition that does not exist reads as empty.
-    public func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
-    {
+    public func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
         var configuration = try setup.get().configuration
         configuration.groupID = nil
         configuration.enableAutoCommit = false

@@ -91,7 +91,8 @@ final class KafkaBrokerConsumer: BrokerConsumer {
             try await consumer.commit(Self.kafka(owned))
         } catch {
             refusedCommit = owned
-            logger.notice("commit after rebalance refused; retried at the next checkpoint", metadata: ["error": "\(error)"])
+            logger.notice(
+                "commit after rebalance refused; retried at the next checkpoint", metadata: ["error": "\(error)"])
         }
     }
 

@@ -31,7 +31,8 @@ final class KafkaBrokerProducer: BrokerProducer {
 
     func commitTransaction(offsets: [TopicPartition: Int64], consumer: any BrokerConsumer) async throws {
         guard let consumer = consumer as? KafkaBrokerConsumer else {
-            throw KafkaError(code: .invalidArgument, reason: "the consumer of a Kafka transaction must be a Kafka consumer")
+            throw KafkaError(
+                code: .invalidArgument, reason: "the consumer of a Kafka transaction must be a Kafka consumer")
         }
         if !offsets.isEmpty {
             try await producer.sendOffsetsToTransaction(

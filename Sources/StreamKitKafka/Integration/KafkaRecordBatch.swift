@@ -29,7 +29,9 @@ struct KafkaRecordBatch: RecordBatch {
     private static func headers(of message: borrowing KafkaMessageView) -> [RecordHeader] {
         guard message.hasHeaders else { return [] }
         var headers: [RecordHeader] = []
-        message.forEachHeader { name, value in headers.append(RecordHeader(name: name, value: value.map(Array.init) ?? [])) }
+        message.forEachHeader { name, value in
+            headers.append(RecordHeader(name: name, value: value.map(Array.init) ?? []))
+        }
         return headers
     }
 

@@ -75,7 +75,8 @@ enum StreamAppSupport {
     static func produceRaw(_ values: [String], to topic: String, on broker: KafkaBroker) async throws {
         let producer = try KafkaProducer(configuration: broker.configuration)
         for value in values {
-            try producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: "k", value: value, timestampMs: 1))
+            try producer.enqueue(
+                KafkaProducerMessage(topic: topic, partition: 0, key: "k", value: value, timestampMs: 1))
         }
         try await producer.flush(timeout: .seconds(10))
     }
@@ -90,7 +91,9 @@ enum StreamAppSupport {
         configuration.isolationLevel = readCommitted ? .readCommitted : .readUncommitted
         let consumer = try KafkaConsumer(configuration: configuration)
         var offsets: [KafkaTopicPartition: KafkaOffset] = [:]
-        for partition in 0..<partitions { offsets[KafkaTopicPartition(topic: topic, partition: partition)] = .beginning }
+        for partition in 0..<partitions {
+            offsets[KafkaTopicPartition(topic: topic, partition: partition)] = .beginning
+        }
         try consumer.assign(offsets)
         let messages = try await KafkaTestSupport.consume(consumer, count: atLeast)
         let extra = try await KafkaTestSupport.consume(consumer, for: settle)
