@@ -50,6 +50,10 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let coordinatorNotAvailable = Code(rawValue: 15)
         /// The broker is not the group coordinator (`NOT_COORDINATOR`).
         public static let notCoordinator = Code(rawValue: 16)
+        /// The request carried an outdated group generation (`ILLEGAL_GENERATION`).
+        public static let illegalGeneration = Code(rawValue: 22)
+        /// The coordinator does not know the group member (`UNKNOWN_MEMBER_ID`).
+        public static let unknownMemberID = Code(rawValue: 25)
         /// A consumer group rebalance is in progress (`REBALANCE_IN_PROGRESS`).
         public static let rebalanceInProgress = Code(rawValue: 27)
     }

@@ -75,6 +75,18 @@ public final class KafkaConsumer: Sendable {
         rebalance.drain()
     }
 
+    /// Makes the next group assignment of these partitions start at the given offsets rather than at the
+    /// committed ones (used when a commit was refused during a rebalance, so progress is not read twice).
+    func setStartOffsetsForNextAssignment(_ offsets: [KafkaTopicPartition: Int64]) {
+        rebalance.setStartOffsets(offsets)
+    }
+
+    /// Withdraws start offsets set by ``setStartOffsetsForNextAssignment(_:)`` that no assignment used yet.
+    @discardableResult
+    func takeStartOffsetsForNextAssignment(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
+        rebalance.takeStartOffsets(for: partitions)
+    }
+
     // MARK: - Polling
 
     /// Blocks up to `timeout` for records, then returns up to `maxMessages` of them (an empty batch on timeout).

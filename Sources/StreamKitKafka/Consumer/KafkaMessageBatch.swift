@@ -29,6 +29,14 @@ public final class KafkaMessageBatch: Sendable {
         }
     }
 
+    /// Lends the record at `index` (errors excluded), in place.
+    func withMessage<R>(at index: Int, _ body: (borrowing KafkaMessageView) throws -> R) rethrows -> R {
+        try body(KafkaMessageView(storage.message(at: index)))
+    }
+
+    /// Partitions whose end this poll reached (with `enable.partition.eof=true`), with their end offsets.
+    var endsOfPartition: [KafkaTopicPartition: Int64] { storage.endsOfPartition }
+
     /// Copies every record out of librdkafka's buffers: costs an allocation per key, value and header.
     public func copyMessages() -> [KafkaMessage] {
         var messages: [KafkaMessage] = []
@@ -60,6 +68,11 @@ public struct KafkaMessageView: ~Copyable {
     public var offset: Int64 { message.offset }
     /// The record timestamp in milliseconds since the Unix epoch (a wire field), if available.
     public var timestampMs: Int64? { message.timestampMs }
+
+    /// Equal for records of the same topic; lets a batch be split by topic without building names.
+    var topicIdentity: UnsafeRawPointer? { message.topicIdentity }
+    /// Whether the record has headers at all (no allocation).
+    var hasHeaders: Bool { message.hasHeaders }
 
     /// The headers in wire order, copied.
     public var headers: [KafkaHeader] {

@@ -3,12 +3,15 @@ internal import CRdKafka
 /// Owns the `rd_kafka_message_t` pointers of one consumed batch; each is destroyed once, in `deinit`.
 ///
 /// Error entries (a partition error, a transport problem) are copied into `errors` and destroyed at once, so
-/// the remaining pointers are all records. `@unchecked Sendable`: nothing changes after `init`, and the messages
+/// the remaining pointers are all records; partition-EOF events (sent with `enable.partition.eof`) only leave
+/// their partition and offset in `endsOfPartition`. `@unchecked Sendable`: nothing changes after `init`, and the messages
 /// are only read; librdkafka allows destroying them on any thread.
 final class RdKafkaMessageArray: @unchecked Sendable {
     private let messages: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     let count: Int
     let errors: [KafkaError]
+    /// Partitions whose end the consumer reached in this poll, with the end offset.
+    let endsOfPartition: [KafkaTopicPartition: Int64]
 
     /// Blocks for up to `timeoutMs` until at least one message arrives, then returns up to `maxMessages`.
     init(consuming queue: RdKafkaQueue, maxMessages: Int, timeoutMs: Int32) throws(KafkaError) {
@@ -22,6 +25,7 @@ final class RdKafkaMessageArray: @unchecked Sendable {
         }
         var kept = 0
         var errors: [KafkaError] = []
+        var ends: [KafkaTopicPartition: Int64] = [:]
         for index in 0..<received {
             guard let message = buffer[index] else { continue }
             let err = message.pointee.err
@@ -30,7 +34,10 @@ final class RdKafkaMessageArray: @unchecked Sendable {
                 kept += 1
                 continue
             }
-            if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            if err == RD_KAFKA_RESP_ERR__PARTITION_EOF, message.pointee.rkt != nil {
+                let ref = RdKafkaMessageRef(message)
+                ends[KafkaTopicPartition(topic: ref.topic, partition: ref.partition)] = ref.offset
+            } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 let ref = RdKafkaMessageRef(message)
                 let reason = message.pointee.payload.map { payload in
                     String(
@@ -46,6 +53,7 @@ final class RdKafkaMessageArray: @unchecked Sendable {
         messages = buffer
         count = kept
         self.errors = errors
+        endsOfPartition = ends
     }
 
     deinit {
@@ -74,6 +82,13 @@ struct RdKafkaMessageRef {
     }
 
     var topic: String { String(cString: rd_kafka_topic_name(message.pointee.rkt)) }
+    /// Identifies the message's topic handle: equal for messages of one topic, without building its name.
+    var topicIdentity: UnsafeRawPointer? { message.pointee.rkt.map { UnsafeRawPointer($0) } }
+    /// Whether the message carries headers (no allocation).
+    var hasHeaders: Bool {
+        var headers: OpaquePointer?
+        return rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nil
+    }
     var partition: Int { Int(message.pointee.partition) }
     var offset: Int64 { message.pointee.offset }
 

@@ -1,9 +1,25 @@
 internal import CRdKafka
 import Synchronization
 
-/// The rebalance callback's context: the events it buffers for Swift code to drain.
+/// The rebalance callback's context: the events it buffers for Swift code to drain, and start offsets that
+/// Swift code asked to apply to partitions when they are next assigned.
 final class RdKafkaRebalanceBuffer: Sendable {
     private let events = Mutex<[KafkaRebalanceEvent]>([])
+    private let startOffsets = Mutex<[KafkaTopicPartition: Int64]>([:])
+
+    /// Makes the next assignment of these partitions start at these offsets instead of the committed ones.
+    func setStartOffsets(_ offsets: [KafkaTopicPartition: Int64]) {
+        startOffsets.withLock { $0.merge(offsets) { _, new in new } }
+    }
+
+    /// Removes and returns the start offsets set for any of `partitions`.
+    func takeStartOffsets(for partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
+        startOffsets.withLock { offsets in
+            var taken: [KafkaTopicPartition: Int64] = [:]
+            for partition in partitions { taken[partition] = offsets.removeValue(forKey: partition) }
+            return taken
+        }
+    }
 
     func append(_ event: KafkaRebalanceEvent) {
         events.withLock { $0.append(event) }
@@ -43,6 +59,16 @@ private func rdKafkaRebalanceCallback(
     var failure: KafkaError?
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        // Offsets set before the assignment replace the committed ones; set in the list given to librdkafka, they
+        // take effect without a race against its committed-offset lookup.
+        let starts = buffer.takeStartOffsets(for: topicPartitions)
+        if !starts.isEmpty, let list = partitions {
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                let key = KafkaTopicPartition(topic: String(cString: element.topic), partition: Int(element.partition))
+                if let offset = starts[key] { list.pointee.elems[index].offset = offset }
+            }
+        }
         failure =
             cooperative
             ? RdKafkaErrors.take(rd_kafka_incremental_assign(rk, partitions))

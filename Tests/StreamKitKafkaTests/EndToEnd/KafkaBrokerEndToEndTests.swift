@@ -14,6 +14,14 @@ enum SeparateBroker {
         let text = String(cString: value)
         return text.isEmpty ? nil : text
     }
+
+    /// Wall-clock milliseconds: the development broker applies retention by record timestamp at once, so
+    /// records carry the current time.
+    static func nowMs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
+    }
 }
 
 /// Runs against a separate-process broker named by `KAFKA_BROKERS` (for example the one from
@@ -24,14 +32,6 @@ enum SeparateBroker {
     "End to end on a separate-process broker",
     .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
 struct KafkaBrokerEndToEndTests {
-
-    /// Wall-clock milliseconds: the development broker applies retention by record timestamp at once, so
-    /// records carry the current time.
-    private static func nowMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
 
     /// A real broker refuses session timeouts below its `group.min.session.timeout.ms` (6 s in Kafka).
     private static func configuration(_ brokers: String, group: String? = nil) -> KafkaConfiguration {
@@ -47,7 +47,7 @@ struct KafkaBrokerEndToEndTests {
     ) async throws {
         try producer.beginTransaction()
         for value in values {
-            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: nowMs()))
+            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: SeparateBroker.nowMs()))
         }
         try await end()
     }
@@ -73,7 +73,7 @@ struct KafkaBrokerEndToEndTests {
         #expect(try await admin.describeTopic(topic)?.partitions.map(\.id) == [0, 1])
 
         let producer = try KafkaProducer(configuration: Self.configuration(brokers))
-        let now = Self.nowMs()
+        let now = SeparateBroker.nowMs()
         let sent = (0..<3).map { index in
             KafkaProducerMessage(
                 topic: topic, partition: 1, key: "key-\(index)", value: "value-\(index)",
@@ -105,7 +105,7 @@ struct KafkaBrokerEndToEndTests {
         let plain = try KafkaProducer(configuration: Self.configuration(brokers))
         for index in 0..<4 {
             try plain.enqueue(
-                KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: Self.nowMs()))
+                KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: SeparateBroker.nowMs()))
         }
         try await plain.flush(timeout: .seconds(10))
 
