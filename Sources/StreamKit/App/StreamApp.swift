@@ -69,6 +69,9 @@ public final class StreamApp {
         logger[metadataKey: "app"] = "\(name)"
         self.logger = logger
         self.metricsFactory = metrics ?? MetricsSystem.factory
+        for case .deadLetter(let topic) in [errors.deserialization, errors.processing] {
+            graph.use(TopicSpec(name: topic, partitions: 1), as: .deadLetter)
+        }
     }
 
     /// Declares a topic with typed keys and values.

@@ -23,7 +23,8 @@ extension DataFrame {
     public func validate(
         _ check: @escaping (Value) throws -> String?, otherwise: Rejection = .drop, name: String = "validate"
     ) -> DataFrame<Key, Value> {
-        derive("filter", label: name) { context, next in
+        if case .deadLetter(let topic) = otherwise { app.graph.use(TopicSpec(name: topic, partitions: 1), as: .deadLetter) }
+        return derive("filter", label: name) { context, next in
             { record in
                 guard let reason = try runOperator(name, { try check(record.value) }) else {
                     return try next(record)

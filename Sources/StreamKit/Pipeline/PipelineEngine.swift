@@ -69,15 +69,16 @@ final class PipelineEngine {
         return outputs
     }
 
-    /// Takes the changelog records of every store changed since the last call.
-    func drainChangelogs() throws -> [RawRecord] {
+    /// Takes the changelog records of every store changed since the last call, stamped `now` (brokers
+    /// that apply time retention to compacted topics must not see them as old).
+    func drainChangelogs(now: EventTime) throws -> [RawRecord] {
         var records: [RawRecord] = []
         for partition in tasks.keys.sorted() {
             for store in tasks[partition]!.context.stores {
                 let topic = changelogTopicName(app: appName, store: store.name)
                 try store.drainChanges { key, value in
                     records.append(
-                        RawRecord(topic: topic, partition: partition, key: key, value: value, timestamp: .init(milliseconds: 0)))
+                        RawRecord(topic: topic, partition: partition, key: key, value: value, timestamp: now))
                 }
             }
         }

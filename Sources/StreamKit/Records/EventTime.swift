@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in event time: milliseconds since the Unix epoch, as Kafka record timestamps are.
 ///
 /// Event time comes from the records themselves (a field or the broker timestamp), never from the
@@ -12,6 +14,12 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Makes an event time from milliseconds since the Unix epoch.
     @inlinable
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    /// The machine's current time. For stamping StreamKit's own records (changelogs, metadata), never
+    /// for event time, which comes from the records.
+    public static var now: EventTime {
+        EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)))
+    }
 
     /// The earliest representable time; the watermark of a partition that has seen no record.
     public static let distantPast = EventTime(milliseconds: .min)

@@ -55,7 +55,7 @@ final class AppRuntime<C: Clock<Duration>> {
         try await broker.readToEnd(TopicPartition(topic: metadata.name, partition: 0)) {
             StateFingerprint.storedValue(in: $0, into: &stored)
         }
-        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored)
+        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored, now: .now)
 
         let consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
         let producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? "\(app.name)-producer" : nil)
@@ -71,6 +71,8 @@ final class AppRuntime<C: Clock<Duration>> {
                 let poll = try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
                 for event in poll.events { try await handle(event, consumer: consumer, producer: producer) }
                 let now = elapsed
+                // Joining a group takes seconds on Kafka; the backtest's idle time counts from the assignment.
+                if !poll.events.isEmpty { lastRecord = now }
                 engine.setWallTime(now)
                 for batch in poll.batches {
                     try engine.process(batch)
@@ -159,7 +161,7 @@ final class AppRuntime<C: Clock<Duration>> {
             try producer.send(metadata)
             pendingMetadata = nil
         }
-        for record in try engine.drainChangelogs() { try producer.send(record) }
+        for record in try engine.drainChangelogs(now: .now) { try producer.send(record) }
         let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
         let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
         for sink in app.graph.sinks { try await sink.flush(checkpoint: sinkCheckpoint) }

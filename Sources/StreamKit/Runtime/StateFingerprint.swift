@@ -12,12 +12,12 @@ enum StateFingerprint {
 
     /// Checks the stored fingerprint against the pipeline's; returns the record to write when none or an
     /// equal one is stored.
-    static func verify(_ description: PipelineDescription, storedValue: [UInt8]?) throws -> RawRecord? {
+    static func verify(_ description: PipelineDescription, storedValue: [UInt8]?, now: EventTime) throws -> RawRecord? {
         let current = description.stateFingerprint
         guard let storedValue else {
             return RawRecord(
                 topic: metadataTopic(app: description.app).name, partition: 0, key: key, value: Array(current.utf8),
-                timestamp: EventTime(milliseconds: 0))
+                timestamp: now)
         }
         let stored = String(decoding: storedValue, as: UTF8.self)
         guard stored == current else {

@@ -45,7 +45,7 @@ public final class PipelineHarness {
         for record in broker.records(in: TopicPartition(topic: metadata.name, partition: 0)) {
             record.withView { StateFingerprint.storedValue(in: $0, into: &stored) }
         }
-        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored)
+        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored, now: .now)
         let committed = broker.committedOffsets(group: app.name)
         let inputs = app.graph.inputTopics
         let width = inputs.compactMap { broker.partitionCount(of: $0) }.max() ?? 1
@@ -129,7 +129,7 @@ public final class PipelineHarness {
             broker.append(metadata)
             pendingMetadata = nil
         }
-        for record in try engine.drainChangelogs() { broker.append(record) }
+        for record in try engine.drainChangelogs(now: .now) { broker.append(record) }
         let offsets = engine.nextOffsets
         for sink in app.graph.sinks { try await sink.flush(checkpoint: SinkCheckpoint(group: app.name, nextOffsets: offsets)) }
         broker.commit(offsets, group: app.name)
