@@ -1,0 +1,184 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The mutable side of one encode call: the output, the containers still open, the coding path and the
+/// cache of member names.
+///
+/// Containers write straight into the output as the value's `encode(to:)` calls them: an object's `{` when its
+/// container is made, each member when it is encoded, the `}` when the value (or a later write to an outer
+/// container) finishes it. So a container can no longer be written once a container outside it has been
+/// written again; that rare pattern throws ``JSONError/Kind/invalidValue`` rather than produce wrong JSON.
+///
+/// `@unchecked Sendable` because the pool moves states between threads: a state is used by one encode call at
+/// a time, which takes it from the pool and gives it back only when it has finished with it.
+final class JSONWritingState: @unchecked Sendable {
+    struct Frame {
+        var isObject: Bool
+        var count: Int
+        let id: Int
+        /// Output offset right after a `super` member's key whose value may still be missing, else `-1`.
+        var pendingValue: Int
+    }
+
+    let keyMapping: JSONKeyMapping
+    var writer = JSONWriter(bytes: [])
+    private(set) var frames: [Frame] = []
+    private var nextFrameID = 0
+    var path: [JSONPathComponent] = []
+    private var keyTables: [ObjectIdentifier: JSONKeyTable] = [:]
+
+    init(keyMapping: JSONKeyMapping) {
+        self.keyMapping = keyMapping
+        frames.reserveCapacity(8)
+        path.reserveCapacity(8)
+    }
+
+    func reset() {
+        frames.removeAll(keepingCapacity: true)
+        path.removeAll(keepingCapacity: true)
+    }
+
+    func invalid(_ reason: String) -> JSONError {
+        JSONError(kind: .invalidValue, byteOffset: 0, codingPath: JSONPathComponent.render(path), reason: reason)
+    }
+
+    /// The member-name cache of `Key`, made on first use and kept with this state.
+    func keyTable<Key: CodingKey>(for type: Key.Type) -> JSONKeyTable {
+        let id = ObjectIdentifier(type)
+        if let table = keyTables[id] { return table }
+        let table = JSONKeyTable(keyMapping: keyMapping)
+        keyTables[id] = table
+        return table
+    }
+
+    // MARK: - Containers
+
+    /// Opens an object or array and returns its frame's identity.
+    func open(object: Bool) -> (depth: Int, id: Int) {
+        writer.writeByte(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        nextFrameID &+= 1
+        frames.append(Frame(isObject: object, count: 0, id: nextFrameID, pendingValue: -1))
+        return (frames.count - 1, nextFrameID)
+    }
+
+    /// Makes the container (`depth`, `id`) the innermost open one, closing the containers inside it, and
+    /// writes the separator for its next member or element.
+    func beginElement(depth: Int, id: Int) throws(JSONError) {
+        try close(downTo: depth + 1)
+        guard depth >= 0, depth < frames.count, frames[depth].id == id else {
+            throw invalid("a container was written after its parent had moved on")
+        }
+        settlePendingValue()
+        if frames[depth].count > 0 { writer.writeByte(UInt8(ascii: ",")) }
+        frames[depth].count += 1
+    }
+
+    /// Closes open containers until only `depth` remain.
+    func close(downTo depth: Int) throws(JSONError) {
+        while frames.count > depth {
+            settlePendingValue()
+            writer.writeByte(frames.removeLast().isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+    }
+
+    /// A member key was written for a value a separate encoder will produce later (`superEncoder`).
+    func expectValue() { frames[frames.count - 1].pendingValue = writer.bytes.count }
+
+    /// Writes `{}` for a pending value that was never encoded, as Foundation does for an empty value.
+    private func settlePendingValue() {
+        let top = frames.count - 1
+        guard top >= 0, frames[top].pendingValue >= 0 else { return }
+        if writer.bytes.count == frames[top].pendingValue { writer.writeLiteral("{}") }
+        frames[top].pendingValue = -1
+    }
+
+    // MARK: - Values
+
+    /// Encodes any `Encodable` at the current output position; the caller wrote the key or separator.
+    func encode<T: Encodable>(_ value: T, isTopLevel: Bool = false) throws {
+        if let scalar = value as? any JSONScalar {
+            try scalar.write(to: &writer)
+        } else if let date = value as? Date {
+            try writer.writeFloatingPoint(date.timeIntervalSinceReferenceDate)
+        } else if let data = value as? Data {
+            writer.writeString(data.base64EncodedString())
+        } else if let url = value as? URL {
+            writer.writeString(url.absoluteString)
+        } else if let decimal = value as? Decimal {
+            writer.bytes.append(contentsOf: decimal.description.utf8)
+        } else if let dictionary = value as? any JSONStringKeyedEncodable {
+            try dictionary.encodeJSON(to: self)
+        } else {
+            let mark = writer.bytes.count
+            let depth = frames.count
+            try value.encode(to: JSONValueEncoder(state: self, depth: depth, mark: mark))
+            try close(downTo: depth)
+            if writer.bytes.count == mark {
+                // Foundation refuses a top-level value that encodes nothing and writes `{}` for a nested one.
+                if isTopLevel { throw invalid("top-level \(T.self) did not encode any values") }
+                writer.writeLiteral("{}")
+            }
+        }
+    }
+}
+
+/// `[String: Value]`: its keys are data, written verbatim (never key-mapped) as Foundation does.
+protocol JSONStringKeyedEncodable {
+    func encodeJSON(to state: JSONWritingState) throws
+}
+
+extension Dictionary: JSONStringKeyedEncodable where Key == String, Value: Encodable {
+    func encodeJSON(to state: JSONWritingState) throws {
+        let (depth, id) = state.open(object: true)
+        for (key, value) in self {
+            try state.beginElement(depth: depth, id: id)
+            state.writer.writeString(key)
+            state.writer.writeByte(UInt8(ascii: ":"))
+            state.path.append(.name(key))
+            defer { state.path.removeLast() }
+            try state.encode(value)
+        }
+        try state.close(downTo: depth)
+    }
+}
+
+/// The quoted wire names of one `CodingKey` type, each mapped and escaped once and then reused.
+final class JSONKeyTable {
+    private let keyMapping: JSONKeyMapping
+    private var names: [String] = []
+    private var wireNames: [[UInt8]] = []
+    /// Dynamic keys (dictionaries with `Int` keys, custom keys) are not cached past this many names.
+    private static let capacity = 256
+
+    init(keyMapping: JSONKeyMapping) { self.keyMapping = keyMapping }
+
+    /// Writes `"wire_name":` for `name`; `hint` is where the last name was found, to try the next one first.
+    func writeMember(_ name: String, hint: inout Int, to writer: inout JSONWriter) {
+        if hint < names.count, names[hint] == name {
+            writer.bytes.append(contentsOf: wireNames[hint])
+            hint += 1
+            return
+        }
+        if let index = names.firstIndex(of: name) {
+            writer.bytes.append(contentsOf: wireNames[index])
+            hint = index + 1
+            return
+        }
+        let wireName: String
+        switch keyMapping {
+        case .snakeCase: wireName = JSONKeyMapping.snakeCaseWireName(for: name)
+        case .useDefaultKeys: wireName = name
+        }
+        var quoted = JSONWriter(bytes: [])
+        quoted.writeString(wireName)
+        quoted.writeByte(UInt8(ascii: ":"))
+        writer.bytes.append(contentsOf: quoted.bytes)
+        guard names.count < Self.capacity else { return }
+        names.append(name)
+        wireNames.append(quoted.bytes)
+        hint = names.count
+    }
+}
