@@ -45,7 +45,7 @@ struct JSONValueEncoder: Encoder, SingleValueEncodingContainer {
 
     private func scalar<T: JSONScalar>(_ value: T) throws(JSONError) {
         try prepareSingleValue()
-        try value.write(to: &state.writer)
+        try state.write(value)
     }
 
     func encodeNil() throws {
@@ -99,13 +99,7 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     private mutating func scalar<T: JSONScalar>(_ value: T, forKey key: Key) throws(JSONError) {
         try member(key)
-        do {
-            try value.write(to: &state.writer)
-        } catch {
-            var error = error
-            error.codingPath = JSONPathComponent.render(state.path + [.key(key)])
-            throw error
-        }
+        try state.write(value, at: .key(key))
     }
 
     mutating func encodeNil(forKey key: Key) throws {
@@ -188,7 +182,7 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
 
     private mutating func scalar<T: JSONScalar>(_ value: T) throws(JSONError) {
         try element()
-        try value.write(to: &state.writer)
+        try state.write(value, at: .index(count - 1))
     }
 
     mutating func encodeNil() throws {

@@ -45,6 +45,22 @@ final class JSONWritingState: @unchecked Sendable {
         JSONError(kind: .invalidValue, byteOffset: 0, codingPath: JSONPathComponent.render(path), reason: reason)
     }
 
+    /// `error`, thrown where the path was unknown, with the current path and `last` appended.
+    func locating(_ error: JSONError, _ last: JSONPathComponent? = nil) -> JSONError {
+        var error = error
+        error.codingPath = JSONPathComponent.render(last.map { path + [$0] } ?? path)
+        return error
+    }
+
+    /// Writes a scalar, naming the current path (and `last`) in its error.
+    func write(_ scalar: some JSONScalar, at last: JSONPathComponent? = nil) throws(JSONError) {
+        do {
+            try scalar.write(to: &writer)
+        } catch {
+            throw locating(error, last)
+        }
+    }
+
     /// The member-name cache of `Key`, made on first use and kept with this state.
     func keyTable<Key: CodingKey>(for type: Key.Type) -> JSONKeyTable {
         let id = ObjectIdentifier(type)
@@ -100,7 +116,7 @@ final class JSONWritingState: @unchecked Sendable {
     /// Encodes any `Encodable` at the current output position; the caller wrote the key or separator.
     func encode<T: Encodable>(_ value: T, isTopLevel: Bool = false) throws {
         if let scalar = value as? any JSONScalar {
-            try scalar.write(to: &writer)
+            try write(scalar)
         } else if let date = value as? Date {
             try writer.writeFloatingPoint(date.timeIntervalSinceReferenceDate)
         } else if let data = value as? Data {
