@@ -49,53 +49,61 @@ extension JSONKeyMapping {
         }.joined(separator: "_")
     }
 
-    /// Foundation's `convertFromSnakeCase` for an ASCII wire name, written into `output` (cleared first).
+    /// Foundation's `convertFromSnakeCase` for an ASCII wire name, produced one byte at a time.
     ///
     /// Leading and trailing underscores stay; the words between are split on `_` (empty words vanish); a
     /// single word is kept as is, otherwise the first is lower-cased and the rest capitalised — a letter is
     /// upper-cased at the start of a word or after a character that is neither a letter nor `'`.
-    /// Returns `false`, leaving `output` unspecified, when the name is not ASCII.
-    static func camelCaseName(fromWire wire: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Bool {
-        output.removeAll(keepingCapacity: true)
+    /// Stops as soon as `emit` returns `false` and returns `false`; returns `nil` when the name is not ASCII
+    /// (some bytes may have been emitted by then), else `true`.
+    @inline(__always)
+    static func visitCamelCaseName(
+        fromWire wire: UnsafeBufferPointer<UInt8>, _ emit: (UInt8) -> Bool
+    ) -> Bool? {
+        let underscore = UInt8(ascii: "_")
         var first = 0
+        while first < wire.count, wire[first] == underscore { first += 1 }
         var last = wire.count - 1
-        while first < wire.count, wire[first] == UInt8(ascii: "_") { first += 1 }
-        guard first < wire.count else {
-            output.append(contentsOf: wire)
+        while last > first, wire[last] == underscore { last -= 1 }
+        var hasInnerUnderscore = false
+        if first < wire.count {
+            for i in first...last where wire[i] == underscore {
+                hasInnerUnderscore = true
+                break
+            }
+        }
+        guard hasInnerUnderscore else {
+            for byte in wire {
+                guard byte < 0x80 else { return nil }
+                guard emit(byte) else { return false }
+            }
             return true
         }
-        while last > first, wire[last] == UInt8(ascii: "_") { last -= 1 }
-        output.append(contentsOf: wire[..<first])
-        let hasInnerUnderscore = wire[first...last].contains(UInt8(ascii: "_"))
-        var wordIndex = 0
-        var previous: UInt8 = UInt8(ascii: "_")
+        for _ in 0..<first { guard emit(underscore) else { return false } }
+        var isFirstWord = true
+        var previous = underscore
         for i in first...last {
             let byte = wire[i]
-            guard byte < 0x80 else { return false }
-            guard hasInnerUnderscore else {
-                output.append(byte)
-                continue
-            }
-            if byte == UInt8(ascii: "_") {
-                if previous != UInt8(ascii: "_") { wordIndex += 1 }
+            guard byte < 0x80 else { return nil }
+            if byte == underscore {
+                if previous != underscore { isFirstWord = false }
                 previous = byte
                 continue
             }
-            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
-            if isLetter {
-                let previousIsLetter =
-                    ((previous | 0x20) >= UInt8(ascii: "a") && (previous | 0x20) <= UInt8(ascii: "z"))
-                    || previous == UInt8(ascii: "'")
-                let upper = wordIndex > 0 && !previousIsLetter
-                output.append(upper ? byte & ~0x20 : byte | 0x20)
-            } else {
-                output.append(byte)
+            var output = byte
+            if isASCIILetter(byte) {
+                let continuesWord = isASCIILetter(previous) || previous == UInt8(ascii: "'")
+                output = !isFirstWord && !continuesWord ? byte & ~0x20 : byte | 0x20
             }
+            guard emit(output) else { return false }
             previous = byte
         }
-        output.append(contentsOf: wire[(last + 1)...])
+        for _ in (last + 1)..<wire.count { guard emit(underscore) else { return false } }
         return true
     }
+
+    @inline(__always)
+    private static func isASCIILetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- UInt8(ascii: "a") < 26 }
 
     /// `convertFromSnakeCase` for any wire name; the Unicode fallback of the byte version above.
     static func camelCaseName(fromWire wire: String) -> String {

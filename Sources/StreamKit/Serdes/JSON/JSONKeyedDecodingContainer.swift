@@ -195,19 +195,26 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
 extension JSONReader {
     /// Whether the member name at `keyIndex`, mapped to a Swift name, equals `swiftName`.
+    ///
+    /// The snake_case mapping is applied byte by byte while comparing, so a mismatch usually costs one byte.
     func memberName(at keyIndex: Int, matches swiftName: String) -> Bool {
         var utf8 = swiftName
         return utf8.withUTF8 { expected in
             withStringBytes(at: keyIndex) { wire in
-                guard case .snakeCase = keyMapping, wire.contains(UInt8(ascii: "_")) else {
-                    return wire.elementsEqual(expected)
+                guard case .snakeCase = keyMapping else {
+                    guard wire.count == expected.count else { return false }
+                    return wire.isEmpty || memcmpEqual(wire.baseAddress!, expected.baseAddress!, wire.count)
                 }
-                // Borrow the buffer without a copy-on-write copy: `keyScratch` is empty meanwhile.
-                var camel: [UInt8] = []
-                swap(&camel, &keyScratch)
-                defer { swap(&camel, &keyScratch) }
-                if JSONKeyMapping.camelCaseName(fromWire: wire, into: &camel) { return camel.elementsEqual(expected) }
-                return JSONKeyMapping.camelCaseName(fromWire: String(decoding: wire, as: UTF8.self)) == swiftName
+                var matched = 0
+                let result = JSONKeyMapping.visitCamelCaseName(fromWire: wire) { byte in
+                    guard matched < expected.count, expected[matched] == byte else { return false }
+                    matched += 1
+                    return true
+                }
+                guard let isPrefix = result else {
+                    return JSONKeyMapping.camelCaseName(fromWire: String(decoding: wire, as: UTF8.self)) == swiftName
+                }
+                return isPrefix && matched == expected.count
             }
         }
     }

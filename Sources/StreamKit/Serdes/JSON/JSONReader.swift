@@ -19,8 +19,8 @@ final class JSONReader: @unchecked Sendable {
     private var open: [(token: Int32, key: Int32)] = []
     /// Unescaped strings and converted keys are assembled here.
     var scratch: [UInt8] = []
-    /// Member names converted to Swift names are assembled here while compared.
-    var keyScratch: [UInt8] = []
+    /// How the types met so far are read; see ``JSONTypeCache``.
+    var typeCache = JSONTypeCache(decoding: true)
     /// The coding path of the value being decoded; pushed and popped around nested values.
     var path: [JSONPathComponent] = []
 
@@ -34,7 +34,6 @@ final class JSONReader: @unchecked Sendable {
         tapeCapacity = Self.initialTapeCapacity
         tape = .allocate(capacity: tapeCapacity)
         scratch.reserveCapacity(64)
-        keyScratch.reserveCapacity(64)
         path.reserveCapacity(8)
         open.reserveCapacity(8)
     }

@@ -92,29 +92,33 @@ extension Dictionary: JSONStringKeyedDecodable where Key == String, Value: Decod
 extension JSONReader {
     /// Decodes any `Decodable` from the value token at `index`; the caller has pushed its path component.
     func decode<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
-        if let scalar = type as? any JSONScalar.Type {
-            return try scalar.read(from: self, at: index) as! T
-        }
-        if type == Date.self {
+        switch typeCache.special(for: type) {
+        case .none:
+            return try T(from: JSONValueDecoder(reader: self, token: index))
+        case .scalar(let scalar):
+            return try read(scalar, as: type, at: index)
+        case .date:
             return Date(timeIntervalSinceReferenceDate: try double(at: index)) as! T
-        }
-        if type == Data.self {
+        case .data:
             guard let data = Data(base64Encoded: try stringValue(at: index)) else {
                 throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not valid base64")
             }
             return data as! T
-        }
-        if type == URL.self {
+        case .url:
             guard let url = URL(string: try stringValue(at: index)) else {
                 throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not a valid URL")
             }
             return url as! T
-        }
-        if type == Decimal.self { return try decimal(at: index) as! T }
-        if let dictionary = type as? any JSONStringKeyedDecodable.Type {
+        case .decimal:
+            return try decimal(at: index) as! T
+        case .stringKeyedDictionary:
             guard tape[index].kind == .object else { throw typeMismatch(at: index, expected: "an object") }
-            return try dictionary.decodeJSON(from: self, object: index) as! T
+            return try (type as! any JSONStringKeyedDecodable.Type).decodeJSON(from: self, object: index) as! T
         }
-        return try T(from: JSONValueDecoder(reader: self, token: index))
+    }
+
+    /// Reads scalar type `S`, which the caller has established is `T`.
+    private func read<S: JSONScalar, T>(_ scalar: S.Type, as type: T.Type, at index: Int) throws(JSONError) -> T {
+        unsafeBitCast(try S.read(from: self, at: index), to: T.self)
     }
 }

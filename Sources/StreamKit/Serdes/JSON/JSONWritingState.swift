@@ -29,6 +29,9 @@ final class JSONWritingState: @unchecked Sendable {
     private var nextFrameID = 0
     var path: [JSONPathComponent] = []
     private var keyTables: [ObjectIdentifier: JSONKeyTable] = [:]
+    /// Records of one type are usually encoded in a row: skip hashing for the table used last.
+    private var lastKeyTable: (type: ObjectIdentifier, table: JSONKeyTable)?
+    private var typeCache = JSONTypeCache(decoding: false)
 
     init(keyMapping: JSONKeyMapping) {
         self.keyMapping = keyMapping
@@ -64,9 +67,10 @@ final class JSONWritingState: @unchecked Sendable {
     /// The member-name cache of `Key`, made on first use and kept with this state.
     func keyTable<Key: CodingKey>(for type: Key.Type) -> JSONKeyTable {
         let id = ObjectIdentifier(type)
-        if let table = keyTables[id] { return table }
-        let table = JSONKeyTable(keyMapping: keyMapping)
+        if let last = lastKeyTable, last.type == id { return last.table }
+        let table = keyTables[id] ?? JSONKeyTable(keyMapping: keyMapping)
         keyTables[id] = table
+        lastKeyTable = (id, table)
         return table
     }
 
@@ -115,19 +119,8 @@ final class JSONWritingState: @unchecked Sendable {
 
     /// Encodes any `Encodable` at the current output position; the caller wrote the key or separator.
     func encode<T: Encodable>(_ value: T, isTopLevel: Bool = false) throws {
-        if let scalar = value as? any JSONScalar {
-            try write(scalar)
-        } else if let date = value as? Date {
-            try writer.writeFloatingPoint(date.timeIntervalSinceReferenceDate)
-        } else if let data = value as? Data {
-            writer.writeString(data.base64EncodedString())
-        } else if let url = value as? URL {
-            writer.writeString(url.absoluteString)
-        } else if let decimal = value as? Decimal {
-            writer.bytes.append(contentsOf: decimal.description.utf8)
-        } else if let dictionary = value as? any JSONStringKeyedEncodable {
-            try dictionary.encodeJSON(to: self)
-        } else {
+        switch typeCache.special(for: T.self) {
+        case .none:
             let mark = writer.bytes.count
             let depth = frames.count
             try value.encode(to: JSONValueEncoder(state: self, depth: depth, mark: mark))
@@ -137,7 +130,24 @@ final class JSONWritingState: @unchecked Sendable {
                 if isTopLevel { throw invalid("top-level \(T.self) did not encode any values") }
                 writer.writeLiteral("{}")
             }
+        case .scalar(let scalar):
+            try write(value, as: scalar)
+        case .date:
+            try write((value as! Date).timeIntervalSinceReferenceDate)
+        case .data:
+            writer.writeString((value as! Data).base64EncodedString())
+        case .url:
+            writer.writeString((value as! URL).absoluteString)
+        case .decimal:
+            writer.bytes.append(contentsOf: (value as! Decimal).description.utf8)
+        case .stringKeyedDictionary:
+            try (value as! any JSONStringKeyedEncodable).encodeJSON(to: self)
         }
+    }
+
+    /// Writes `value` as scalar type `S`, which the caller has established is `T`.
+    private func write<S: JSONScalar, T>(_ value: T, as scalar: S.Type) throws(JSONError) {
+        try write(unsafeBitCast(value, to: S.self))
     }
 }
 
