@@ -10,19 +10,56 @@ final class JSONReader: @unchecked Sendable {
     let keyMapping: JSONKeyMapping
     let limits: JSONLimits
 
-    private(set) var base: UnsafePointer<UInt8> = UnsafePointer(bitPattern: 1)!
-    private(set) var length = 0
-    private(set) var tape: UnsafeMutablePointer<JSONToken>
-    private var tapeCapacity: Int
-    private var tapeCount = 0
-    /// Open containers while scanning: their tape index and, for objects, the tape index of the current key.
-    private var open: [(token: Int32, key: Int32)] = []
-    /// Unescaped strings and converted keys are assembled here.
-    var scratch: [UInt8] = []
-    /// How the types met so far are read; see ``JSONTypeCache``.
-    var typeCache = JSONTypeCache(decoding: true)
-    /// The coding path of the value being decoded; pushed and popped around nested values.
-    var path: [JSONPathComponent] = []
+    /// The mutable state, behind a pointer the reader owns.
+    ///
+    /// Stored `var`s of a class pay for a dynamic exclusivity check on every access, which on the per-byte and
+    /// per-member paths costs more than the work itself. The reader is used by one thread at a time and never
+    /// hands out an access that overlaps another, so it keeps its state where no such check applies.
+    private struct State {
+        var base: UnsafePointer<UInt8> = UnsafePointer(bitPattern: 1)!
+        var length = 0
+        var tape: UnsafeMutablePointer<JSONToken>
+        var tapeCapacity: Int
+        var tapeCount = 0
+        /// Open containers while scanning: their tape index and, for objects, the tape index of the current key.
+        var open: [(token: Int32, key: Int32)] = []
+        /// Unescaped strings are assembled here.
+        var scratch: [UInt8] = []
+        /// How the types met so far are read; see ``JSONTypeCache``.
+        var typeCache = JSONTypeCache(decoding: true)
+        /// The coding path of the value being decoded; pushed and popped around nested values.
+        var path: [JSONPathComponent] = []
+    }
+
+    private let state: UnsafeMutablePointer<State>
+
+    var base: UnsafePointer<UInt8> { state.pointee.base }
+    var length: Int { state.pointee.length }
+    var tape: UnsafeMutablePointer<JSONToken> { state.pointee.tape }
+    private var tapeCapacity: Int {
+        get { state.pointee.tapeCapacity }
+        set { state.pointee.tapeCapacity = newValue }
+    }
+    private var tapeCount: Int {
+        get { state.pointee.tapeCount }
+        set { state.pointee.tapeCount = newValue }
+    }
+    private var open: [(token: Int32, key: Int32)] {
+        _read { yield state.pointee.open }
+        _modify { yield &state.pointee.open }
+    }
+    var scratch: [UInt8] {
+        _read { yield state.pointee.scratch }
+        _modify { yield &state.pointee.scratch }
+    }
+    var typeCache: JSONTypeCache {
+        _read { yield state.pointee.typeCache }
+        _modify { yield &state.pointee.typeCache }
+    }
+    var path: [JSONPathComponent] {
+        _read { yield state.pointee.path }
+        _modify { yield &state.pointee.path }
+    }
 
     private static let initialTapeCapacity = 64
     /// A tape grown past this for one huge document is released rather than kept in the pool.
@@ -31,14 +68,19 @@ final class JSONReader: @unchecked Sendable {
     init(keyMapping: JSONKeyMapping, limits: JSONLimits) {
         self.keyMapping = keyMapping
         self.limits = limits
-        tapeCapacity = Self.initialTapeCapacity
-        tape = .allocate(capacity: tapeCapacity)
+        state = .allocate(capacity: 1)
+        state.initialize(
+            to: State(tape: .allocate(capacity: Self.initialTapeCapacity), tapeCapacity: Self.initialTapeCapacity))
         scratch.reserveCapacity(64)
         path.reserveCapacity(8)
         open.reserveCapacity(8)
     }
 
-    deinit { tape.deallocate() }
+    deinit {
+        state.pointee.tape.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     // MARK: - Lifecycle
 
@@ -49,8 +91,9 @@ final class JSONReader: @unchecked Sendable {
                 kind: .limitExceeded, byteOffset: 0, codingPath: "",
                 reason: "document is \(bytes.count) bytes, more than maxDocumentBytes (\(limits.maxDocumentBytes))")
         }
-        length = bytes.count
-        base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 1)!
+        state.pointee.length = bytes.count
+        state.pointee.base =
+            bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 1)!
         tapeCount = 0
         path.removeAll(keepingCapacity: true)
         try scanDocument()
@@ -58,12 +101,12 @@ final class JSONReader: @unchecked Sendable {
 
     /// Forgets the payload (it belongs to the caller) and trims buffers a huge document grew.
     func reset() {
-        base = UnsafePointer(bitPattern: 1)!
-        length = 0
+        state.pointee.base = UnsafePointer(bitPattern: 1)!
+        state.pointee.length = 0
         if tapeCapacity > Self.retainedTapeCapacity {
             tape.deallocate()
             tapeCapacity = Self.initialTapeCapacity
-            tape = .allocate(capacity: tapeCapacity)
+            state.pointee.tape = .allocate(capacity: tapeCapacity)
         }
         if scratch.capacity > Self.retainedTapeCapacity { scratch = [] }
         open.removeAll(keepingCapacity: open.capacity <= 1024)
@@ -124,7 +167,7 @@ final class JSONReader: @unchecked Sendable {
         let grown = UnsafeMutablePointer<JSONToken>.allocate(capacity: capacity)
         grown.moveInitialize(from: tape, count: tapeCount)
         tape.deallocate()
-        tape = grown
+        state.pointee.tape = grown
         tapeCapacity = capacity
     }
 

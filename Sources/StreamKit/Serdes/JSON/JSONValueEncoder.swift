@@ -80,10 +80,10 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let state: JSONWritingState
     let depth: Int
     let id: Int
-    let keys: JSONKeyTable
+    let keys: Int
     private var hint = 0
 
-    init(state: JSONWritingState, depth: Int, id: Int, keys: JSONKeyTable) {
+    init(state: JSONWritingState, depth: Int, id: Int, keys: Int) {
         self.state = state
         self.depth = depth
         self.id = id
@@ -94,7 +94,7 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     private mutating func member(_ key: Key) throws(JSONError) {
         try state.beginElement(depth: depth, id: id)
-        keys.writeMember(key.stringValue, hint: &hint, to: &state.writer)
+        state.writeMember(key.stringValue, table: keys, hint: &hint)
     }
 
     private mutating func scalar<T: JSONScalar>(_ value: T, forKey key: Key) throws(JSONError) {
@@ -154,7 +154,7 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         guard (try? state.beginElement(depth: depth, id: id)) != nil else {
             return JSONValueEncoder(state: state, depth: -1, mark: -1)
         }
-        keys.writeMember(name, hint: &hint, to: &state.writer)
+        state.writeMember(name, table: keys, hint: &hint)
         state.expectValue()
         return JSONValueEncoder(state: state, depth: state.frames.count, mark: state.writer.bytes.count)
     }

@@ -65,7 +65,7 @@ struct JSONWriter {
     /// trailing `.0` on whole numbers, as Foundation's `JSONEncoder` writes them.
     ///
     /// - Throws: ``JSONError/Kind/invalidValue`` for infinities and NaN, which JSON cannot represent.
-    mutating func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(
+    mutating func writeFloatingPoint<F: BinaryFloatingPoint & TextOutputStreamable>(
         _ value: F
     ) throws(JSONError) {
         guard value.isFinite else {
@@ -77,11 +77,19 @@ struct JSONWriter {
             writeInteger(Int64(value))
             return
         }
-        var text = value.description
-        text.withUTF8 { utf8 in
-            var count = utf8.count
-            if count > 2, utf8[count - 2] == UInt8(ascii: "."), utf8[count - 1] == UInt8(ascii: "0") { count -= 2 }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[..<count]))
+        let start = bytes.count
+        value.write(to: &self)
+        let end = bytes.count
+        if end - start > 2, bytes[end - 2] == UInt8(ascii: "."), bytes[end - 1] == UInt8(ascii: "0") {
+            bytes.removeLast(2)
         }
     }
+}
+
+extension JSONWriter: TextOutputStream {
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+
+    /// Receives the standard library's rendering of a floating-point value from its stack buffer; the default
+    /// implementation of this requirement makes a `String` (a heap allocation past 15 characters) instead.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

@@ -23,20 +23,47 @@ final class JSONWritingState: @unchecked Sendable {
         var pendingValue: Int
     }
 
+    /// The mutable state, behind a pointer the state object owns, for the reason ``JSONReader`` gives: no
+    /// dynamic exclusivity checks on the per-member path. One thread at a time uses a writing state.
+    private struct Storage {
+        var writer = JSONWriter(bytes: [])
+        var frames: [Frame] = []
+        var nextFrameID = 0
+        var path: [JSONPathComponent] = []
+        var keyTables: [JSONKeyTable] = []
+        var keyTableIndices: [ObjectIdentifier: Int] = [:]
+        /// Records of one type are usually encoded in a row: skip hashing for the table used last.
+        var lastKeyTable: (type: ObjectIdentifier, index: Int)?
+        var typeCache = JSONTypeCache(decoding: false)
+    }
+
     let keyMapping: JSONKeyMapping
-    var writer = JSONWriter(bytes: [])
-    private(set) var frames: [Frame] = []
-    private var nextFrameID = 0
-    var path: [JSONPathComponent] = []
-    private var keyTables: [ObjectIdentifier: JSONKeyTable] = [:]
-    /// Records of one type are usually encoded in a row: skip hashing for the table used last.
-    private var lastKeyTable: (type: ObjectIdentifier, table: JSONKeyTable)?
-    private var typeCache = JSONTypeCache(decoding: false)
+    private let storage: UnsafeMutablePointer<Storage>
+
+    var writer: JSONWriter {
+        _read { yield storage.pointee.writer }
+        _modify { yield &storage.pointee.writer }
+    }
+    private(set) var frames: [Frame] {
+        _read { yield storage.pointee.frames }
+        _modify { yield &storage.pointee.frames }
+    }
+    var path: [JSONPathComponent] {
+        _read { yield storage.pointee.path }
+        _modify { yield &storage.pointee.path }
+    }
 
     init(keyMapping: JSONKeyMapping) {
         self.keyMapping = keyMapping
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage())
         frames.reserveCapacity(8)
         path.reserveCapacity(8)
+    }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
     }
 
     func reset() {
@@ -64,14 +91,30 @@ final class JSONWritingState: @unchecked Sendable {
         }
     }
 
-    /// The member-name cache of `Key`, made on first use and kept with this state.
-    func keyTable<Key: CodingKey>(for type: Key.Type) -> JSONKeyTable {
+    /// The index of the member-name cache of `Key`, made on first use and kept with this state.
+    func keyTable<Key: CodingKey>(for type: Key.Type) -> Int {
         let id = ObjectIdentifier(type)
-        if let last = lastKeyTable, last.type == id { return last.table }
-        let table = keyTables[id] ?? JSONKeyTable(keyMapping: keyMapping)
-        keyTables[id] = table
-        lastKeyTable = (id, table)
-        return table
+        if let last = storage.pointee.lastKeyTable, last.type == id { return last.index }
+        let index = storage.pointee.keyTableIndices[id] ?? storage.pointee.keyTables.count
+        if index == storage.pointee.keyTables.count {
+            storage.pointee.keyTables.append(JSONKeyTable())
+            storage.pointee.keyTableIndices[id] = index
+        }
+        storage.pointee.lastKeyTable = (id, index)
+        return index
+    }
+
+    /// Writes `"wire_name":` for the coding key `name` of key table `table`; `hint` is where the last name was
+    /// found, to try the next one first.
+    func writeMember(_ name: String, table: Int, hint: inout Int) {
+        if let index = storage.pointee.keyTables[table].index(of: name, hint: hint) {
+            storage.pointee.writer.bytes.append(contentsOf: storage.pointee.keyTables[table].wireNames[index])
+            hint = index + 1
+        } else {
+            storage.pointee.writer.bytes.append(
+                contentsOf: storage.pointee.keyTables[table].add(name, keyMapping: keyMapping))
+            hint = storage.pointee.keyTables[table].names.count
+        }
     }
 
     // MARK: - Containers
@@ -79,9 +122,10 @@ final class JSONWritingState: @unchecked Sendable {
     /// Opens an object or array and returns its frame's identity.
     func open(object: Bool) -> (depth: Int, id: Int) {
         writer.writeByte(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
-        nextFrameID &+= 1
-        frames.append(Frame(isObject: object, count: 0, id: nextFrameID, pendingValue: -1))
-        return (frames.count - 1, nextFrameID)
+        storage.pointee.nextFrameID &+= 1
+        let id = storage.pointee.nextFrameID
+        frames.append(Frame(isObject: object, count: 0, id: id, pendingValue: -1))
+        return (frames.count - 1, id)
     }
 
     /// Makes the container (`depth`, `id`) the innermost open one, closing the containers inside it, and
@@ -119,7 +163,7 @@ final class JSONWritingState: @unchecked Sendable {
 
     /// Encodes any `Encodable` at the current output position; the caller wrote the key or separator.
     func encode<T: Encodable>(_ value: T, isTopLevel: Bool = false) throws {
-        switch typeCache.special(for: T.self) {
+        switch storage.pointee.typeCache.special(for: T.self) {
         case .none:
             let mark = writer.bytes.count
             let depth = frames.count
@@ -172,27 +216,21 @@ extension Dictionary: JSONStringKeyedEncodable where Key == String, Value: Encod
 }
 
 /// The quoted wire names of one `CodingKey` type, each mapped and escaped once and then reused.
-final class JSONKeyTable {
-    private let keyMapping: JSONKeyMapping
-    private var names: [String] = []
-    private var wireNames: [[UInt8]] = []
+struct JSONKeyTable {
+    private(set) var names: [String] = []
+    private(set) var wireNames: [[UInt8]] = []
     /// Dynamic keys (dictionaries with `Int` keys, custom keys) are not cached past this many names.
     private static let capacity = 256
 
-    init(keyMapping: JSONKeyMapping) { self.keyMapping = keyMapping }
+    /// The index of `name`, trying `hint` (the name after the one found last) first.
+    @inline(__always)
+    func index(of name: String, hint: Int) -> Int? {
+        if hint < names.count, names[hint] == name { return hint }
+        return names.firstIndex(of: name)
+    }
 
-    /// Writes `"wire_name":` for `name`; `hint` is where the last name was found, to try the next one first.
-    func writeMember(_ name: String, hint: inout Int, to writer: inout JSONWriter) {
-        if hint < names.count, names[hint] == name {
-            writer.bytes.append(contentsOf: wireNames[hint])
-            hint += 1
-            return
-        }
-        if let index = names.firstIndex(of: name) {
-            writer.bytes.append(contentsOf: wireNames[index])
-            hint = index + 1
-            return
-        }
+    /// Maps and quotes `name` as `"wire_name":`, and remembers it unless the table is full.
+    mutating func add(_ name: String, keyMapping: JSONKeyMapping) -> [UInt8] {
         let wireName: String
         switch keyMapping {
         case .snakeCase: wireName = JSONKeyMapping.snakeCaseWireName(for: name)
@@ -201,10 +239,10 @@ final class JSONKeyTable {
         var quoted = JSONWriter(bytes: [])
         quoted.writeString(wireName)
         quoted.writeByte(UInt8(ascii: ":"))
-        writer.bytes.append(contentsOf: quoted.bytes)
-        guard names.count < Self.capacity else { return }
-        names.append(name)
-        wireNames.append(quoted.bytes)
-        hint = names.count
+        if names.count < Self.capacity {
+            names.append(name)
+            wireNames.append(quoted.bytes)
+        }
+        return quoted.bytes
     }
 }
