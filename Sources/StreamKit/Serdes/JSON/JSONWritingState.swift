@@ -82,12 +82,14 @@ final class JSONWritingState: @unchecked Sendable {
         return error
     }
 
-    /// Writes a scalar, naming the current path (and `last`) in its error.
-    func write(_ scalar: some JSONScalar, at last: JSONPathComponent? = nil) throws(JSONError) {
+    /// Writes a scalar, naming the current path (and `last`) in its error; `last` is only evaluated then.
+    func write(
+        _ scalar: some JSONScalar, at last: @autoclosure () -> JSONPathComponent? = nil
+    ) throws(JSONError) {
         do {
             try scalar.write(to: &writer)
         } catch {
-            throw locating(error, last)
+            throw locating(error, last())
         }
     }
 
@@ -131,11 +133,13 @@ final class JSONWritingState: @unchecked Sendable {
     /// Makes the container (`depth`, `id`) the innermost open one, closing the containers inside it, and
     /// writes the separator for its next member or element.
     func beginElement(depth: Int, id: Int) throws(JSONError) {
-        try close(downTo: depth + 1)
+        if depth != frames.count - 1 || frames[depth].pendingValue >= 0 {
+            try close(downTo: depth + 1)
+            settlePendingValue()
+        }
         guard depth >= 0, depth < frames.count, frames[depth].id == id else {
             throw invalid("a container was written after its parent had moved on")
         }
-        settlePendingValue()
         if frames[depth].count > 0 { writer.writeByte(UInt8(ascii: ",")) }
         frames[depth].count += 1
     }
