@@ -19,7 +19,10 @@ struct TickWithKeys: Codable {
 
     enum CodingKeys: String, CodingKey {
         case symbol, bid, ask, sequence
-        case bidVolume = "bid_volume", askVolume = "ask_volume", tsEventMs = "ts_event_ms", tsIngestMs = "ts_ingest_ms"
+        case bidVolume = "bid_volume"
+        case askVolume = "ask_volume"
+        case tsEventMs = "ts_event_ms"
+        case tsIngestMs = "ts_ingest_ms"
     }
 }
 

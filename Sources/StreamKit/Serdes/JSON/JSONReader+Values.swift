@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 // MARK: - Strings
@@ -115,7 +115,8 @@ extension JSONReader {
     /// The literal text of the number token at `index`.
     func numberText(at index: Int) -> String {
         let token = tape[index]
-        return String(decoding: UnsafeBufferPointer(start: base + Int(token.start), count: Int(token.end - token.start)),
+        return String(
+            decoding: UnsafeBufferPointer(start: base + Int(token.start), count: Int(token.end - token.start)),
             as: UTF8.self)
     }
 

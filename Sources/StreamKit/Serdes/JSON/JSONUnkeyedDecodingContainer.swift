@@ -46,10 +46,11 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         }
     }
 
-    private mutating func element() throws(JSONError) -> JSONValueDecoder {
-        let decoder = JSONValueDecoder(reader: reader, token: try next())
+    /// Runs `body` on a decoder for the next element and moves past the element only if `body` succeeds.
+    private mutating func element<T>(_ body: (JSONValueDecoder) throws -> T) throws -> T {
+        let result = try body(JSONValueDecoder(reader: reader, token: try next()))
         advance()
-        return decoder
+        return result
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -87,12 +88,12 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        try element().container(keyedBy: type)
+        try element { try $0.container(keyedBy: type) }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try element().unkeyedContainer()
+        try element { try $0.unkeyedContainer() }
     }
 
-    mutating func superDecoder() throws -> any Decoder { try element() }
+    mutating func superDecoder() throws -> any Decoder { try element { $0 } }
 }

@@ -17,7 +17,8 @@ struct JSONValueEncoder: Encoder, SingleValueEncodingContainer {
     private func frame(object: Bool) -> (depth: Int, id: Int)? {
         if state.writer.bytes.count == mark, state.frames.count == depth { return state.open(object: object) }
         guard state.frames.count > depth, state.frames[depth].isObject == object,
-            state.writer.bytes.count > mark, state.writer.bytes[mark] == (object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+            state.writer.bytes.count > mark,
+            state.writer.bytes[mark] == (object ? UInt8(ascii: "{") : UInt8(ascii: "["))
         else { return nil }
         return (depth, state.frames[depth].id)
     }
@@ -138,7 +139,8 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     ) -> KeyedEncodingContainer<NestedKey> {
         let (depth, id) = (try? member(key)).map { state.open(object: true) } ?? (-1, -1)
         return KeyedEncodingContainer(
-            JSONKeyedEncodingContainer<NestedKey>(state: state, depth: depth, id: id, keys: state.keyTable(for: keyType)))
+            JSONKeyedEncodingContainer<NestedKey>(
+                state: state, depth: depth, id: id, keys: state.keyTable(for: keyType)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -219,7 +221,8 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     ) -> KeyedEncodingContainer<NestedKey> {
         let (depth, id) = (try? element()).map { state.open(object: true) } ?? (-1, -1)
         return KeyedEncodingContainer(
-            JSONKeyedEncodingContainer<NestedKey>(state: state, depth: depth, id: id, keys: state.keyTable(for: keyType)))
+            JSONKeyedEncodingContainer<NestedKey>(
+                state: state, depth: depth, id: id, keys: state.keyTable(for: keyType)))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

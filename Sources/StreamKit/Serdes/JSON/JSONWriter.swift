@@ -35,7 +35,9 @@ struct JSONWriter {
             case 0x09: bytes.append(UInt8(ascii: "t"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [
+                    UInt8(ascii: "u"), 0x30, 0x30, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)],
+                ])
             }
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))

@@ -46,7 +46,8 @@ struct JSONDecoderTests {
     let decoder = StreamJSONDecoder()
 
     @Test func decodesTheTickShape() throws {
-        let json = #"{"symbol":"TTF-GAS","bid":31.25,"ask":31.5,"bid_volume":120.0,"ask_volume":95.5,"#
+        let json =
+            #"{"symbol":"TTF-GAS","bid":31.25,"ask":31.5,"bid_volume":120.0,"ask_volume":95.5,"#
             + #""ts_event_ms":1763800000123,"ts_ingest_ms":1763800000125,"sequence":42}"#
         let tick = try decoder.decode(Tick.self, from: Array(json.utf8))
         #expect(
@@ -57,10 +58,14 @@ struct JSONDecoderTests {
     }
 
     @Test func readsMembersInAnyOrderAndIgnoresUnknownOnes() throws {
-        let json = #"{"sequence":42,"extra":{"deep":[1,2,{"x":null}]},"ts_ingest_ms":2,"ts_event_ms":1,"#
+        let json =
+            #"{"sequence":42,"extra":{"deep":[1,2,{"x":null}]},"ts_ingest_ms":2,"ts_event_ms":1,"#
             + #""ask_volume":4,"bid_volume":3,"ask":2,"bid":1,"symbol":"S"}"#
         let tick = try decoder.decode(Tick.self, from: Array(json.utf8))
-        #expect(tick == Tick(symbol: "S", bid: 1, ask: 2, bidVolume: 3, askVolume: 4, tsEventMs: 1, tsIngestMs: 2, sequence: 42))
+        #expect(
+            tick
+                == Tick(
+                    symbol: "S", bid: 1, ask: 2, bidVolume: 3, askVolume: 4, tsEventMs: 1, tsIngestMs: 2, sequence: 42))
     }
 
     @Test func decodesInPlaceFromARawBuffer() throws {
@@ -70,7 +75,8 @@ struct JSONDecoderTests {
     }
 
     @Test func errorsNameTheCodingPathAndOffset() throws {
-        let json = #"{"order_id":"A","items":[{"product_id":"p","quantity":1,"price":2},"#
+        let json =
+            #"{"order_id":"A","items":[{"product_id":"p","quantity":1,"price":2},"#
             + #"{"product_id":"q","quantity":1,"price":"x"}],"total":3}"#
         let error = try #require(streamError(Order.self, Array(json.utf8), decoder: decoder))
         #expect(error.kind == .typeMismatch)
@@ -88,7 +94,8 @@ struct JSONDecoderTests {
     }
 
     @Test func missingKeysAndNullsAreReportedWithTheirPath() throws {
-        let missing = try #require(streamError(Order.self, Array(#"{"order_id":"A","items":[]}"#.utf8), decoder: decoder))
+        let missing = try #require(
+            streamError(Order.self, Array(#"{"order_id":"A","items":[]}"#.utf8), decoder: decoder))
         #expect(missing.kind == .keyNotFound)
         #expect(missing.codingPath == "total")
         let null = try #require(
@@ -97,12 +104,14 @@ struct JSONDecoderTests {
         #expect(null.codingPath == "orderId")  // paths use the Swift names
     }
 
-    @Test("integers at the edges of their types", arguments: [
-        ("9223372036854775807", Int64.max as Int64?), ("-9223372036854775808", Int64.min),
-        ("9223372036854775808", nil), ("-9223372036854775809", nil), ("1e18", 1_000_000_000_000_000_000),
-        ("1.0", 1), ("1.5", nil), ("-0", 0), ("92233720368547758070e-1", Int64.max), ("1e19", nil),
-        ("0.0e5", 0), ("12345678901234567890123", nil),
-    ])
+    @Test(
+        "integers at the edges of their types",
+        arguments: [
+            ("9223372036854775807", Int64.max as Int64?), ("-9223372036854775808", Int64.min),
+            ("9223372036854775808", nil), ("-9223372036854775809", nil), ("1e18", 1_000_000_000_000_000_000),
+            ("1.0", 1), ("1.5", nil), ("-0", 0), ("92233720368547758070e-1", Int64.max), ("1e19", nil),
+            ("0.0e5", 0), ("12345678901234567890123", nil),
+        ])
     func int64Edges(text: String, expected: Int64?) throws {
         let result = try? decoder.decode(Int64.self, from: Array(text.utf8))
         #expect(result == expected, "\(text)")
@@ -121,12 +130,15 @@ struct JSONDecoderTests {
         #expect(try decoder.decode(UInt8.self, from: Array("255".utf8)) == 255)
     }
 
-    @Test("doubles at the edges", arguments: [
-        ("1.7976931348623157e308", Double.greatestFiniteMagnitude as Double?),
-        ("5e-324", Double.leastNonzeroMagnitude), ("2.2250738585072014e-308", Double.leastNormalMagnitude),
-        ("9007199254740993", 9_007_199_254_740_992), ("1e23", 1e23), ("-0.0", -0.0), ("0.1", 0.1),
-        ("1.7976931348623159e308", nil), ("1e400", nil), ("1e-400", nil), ("123456789012345678901234567890", 1.2345678901234568e29),
-    ])
+    @Test(
+        "doubles at the edges",
+        arguments: [
+            ("1.7976931348623157e308", Double.greatestFiniteMagnitude as Double?),
+            ("5e-324", Double.leastNonzeroMagnitude), ("2.2250738585072014e-308", Double.leastNormalMagnitude),
+            ("9007199254740993", 9_007_199_254_740_992), ("1e23", 1e23), ("-0.0", -0.0), ("0.1", 0.1),
+            ("1.7976931348623159e308", nil), ("1e400", nil), ("1e-400", nil),
+            ("123456789012345678901234567890", 1.2345678901234568e29),
+        ])
     func doubleEdges(text: String, expected: Double?) throws {
         let result = try? decoder.decode(Double.self, from: Array(text.utf8))
         #expect(result?.bitPattern == expected?.bitPattern, "\(text)")
@@ -175,7 +187,10 @@ struct JSONDecoderTests {
     }
 
     @Test func optionalsDistinguishNullMissingAndPresent() throws {
-        struct Opt: Codable, Equatable { var a: Int?; var b: String? }
+        struct Opt: Codable, Equatable {
+            var a: Int?
+            var b: String?
+        }
         #expect(try decoder.decode(Opt.self, from: Array(#"{"a":null}"#.utf8)) == Opt(a: nil, b: nil))
         #expect(try decoder.decode(Opt.self, from: Array(#"{"b":"x","a":3}"#.utf8)) == Opt(a: 3, b: "x"))
         #expect(try decoder.decode([Int?].self, from: Array("[1,null,2]".utf8)) == [1, nil, 2])

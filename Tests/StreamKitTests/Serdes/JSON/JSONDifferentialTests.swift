@@ -63,7 +63,9 @@ struct Sample: Codable, Equatable {
                 using: &rng)!,
             tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in randomString(using: &rng) },
             scores: Dictionary(
-                (0..<Int.random(in: 0...3, using: &rng)).map { _ in (randomString(using: &rng), randomDouble(using: &rng)) },
+                (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                    (randomString(using: &rng), randomDouble(using: &rng))
+                },
                 uniquingKeysWith: { first, _ in first }),
             matrix: (0..<Int.random(in: 0...2, using: &rng)).map { _ in
                 (0..<Int.random(in: 0...3, using: &rng)).map { _ in Int.random(in: -1000...1000, using: &rng) }
@@ -77,15 +79,19 @@ struct Sample: Codable, Equatable {
 
     /// Strings that exercise escaping: quotes, backslashes, controls, DEL, BMP and astral characters.
     static func randomString(using rng: inout SplitMix64) -> String {
-        let pieces = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "中", "😀",
-            "\u{2028}", "snake_case", "camelCase", "\u{0}"]
+        let pieces = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "中", "😀",
+            "\u{2028}", "snake_case", "camelCase", "\u{0}",
+        ]
         return (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
     /// Any finite double: random bit patterns cover subnormals and extreme exponents; a few edges on purpose.
     static func randomDouble(using rng: inout SplitMix64) -> Double {
         switch Int.random(in: 0...5, using: &rng) {
-        case 0: [0.1, -0.0, .leastNonzeroMagnitude, 1.7976931348623157e308, 2.2250738585072014e-308, 1e23].randomElement(using: &rng)!
+        case 0:
+            [0.1, -0.0, .leastNonzeroMagnitude, 1.7976931348623157e308, 2.2250738585072014e-308, 1e23].randomElement(
+                using: &rng)!
         case 1: Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 100
         default: Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng)).finiteOr(1.5)
         }
@@ -156,7 +162,8 @@ struct JSONDifferentialTests {
         let decoder = StreamJSONDecoder()
         let digits = Gen.number.string(of: 1...25)
         await propertyCheck(count: 500, input: digits, digits, Gen.int(in: -330...310)) { whole, fraction, exponent in
-            let text = "\(whole.drop(while: { $0 == "0" }).isEmpty ? "0" : String(whole.drop(while: { $0 == "0" })))"
+            let text =
+                "\(whole.drop(while: { $0 == "0" }).isEmpty ? "0" : String(whole.drop(while: { $0 == "0" })))"
                 + ".\(fraction)e\(exponent)"
             guard let expected = Double(text), expected.isFinite, expected != 0 else { return }
             let decoded = try decoder.decode(Double.self, from: Array(text.utf8))

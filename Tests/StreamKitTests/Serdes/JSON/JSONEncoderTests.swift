@@ -16,7 +16,8 @@ struct JSONEncoderTests {
             symbol: "TTF-GAS", windowStart: 1_763_800_000_000, windowEnd: 1_763_800_001_000, count: 12,
             meanMid: 31.375, minBid: 31.25, maxAsk: 31.5, spread: 0.25, lastSequence: 42)
         // Written by hand from the declaration order of `Bar`.
-        let expected = #"{"symbol":"TTF-GAS","window_start":1763800000000,"window_end":1763800001000,"count":12,"#
+        let expected =
+            #"{"symbol":"TTF-GAS","window_start":1763800000000,"window_end":1763800001000,"count":12,"#
             + #""mean_mid":31.375,"min_bid":31.25,"max_ask":31.5,"spread":0.25,"last_sequence":42}"#
         #expect(try text(bar) == expected)
     }
@@ -30,14 +31,17 @@ struct JSONEncoderTests {
     }
 
     @Test func escapesStringsAsRFC8259Requires() throws {
-        #expect(try text("a\"b\\c/\n\r\t\u{8}\u{C}\u{0}\u{1F}\u{7F}é😀") == #""a\"b\\c/\n\r\t\b\f\u0000\u001f"#
-            + "\u{7F}é😀\"")
+        #expect(
+            try text("a\"b\\c/\n\r\t\u{8}\u{C}\u{0}\u{1F}\u{7F}é😀") == #""a\"b\\c/\n\r\t\b\f\u0000\u001f"#
+                + "\u{7F}é😀\"")
     }
 
-    @Test("doubles are written as Foundation writes them", arguments: [
-        0.1, -0.0, 100.0, 1e300, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 31.25, 1e16, 123.456,
-        -Double.leastNormalMagnitude / 3,
-    ])
+    @Test(
+        "doubles are written as Foundation writes them",
+        arguments: [
+            0.1, -0.0, 100.0, 1e300, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 31.25, 1e16, 123.456,
+            -Double.leastNormalMagnitude / 3,
+        ])
     func doublesMatchFoundation(value: Double) throws {
         let foundation = String(decoding: try JSONEncoder().encode([value]), as: UTF8.self)
         #expect(try text([value]) == foundation)
@@ -56,7 +60,10 @@ struct JSONEncoderTests {
     }
 
     @Test func optionalsAreOmittedWhenNilAsWithFoundation() throws {
-        struct Opt: Codable { var a: Int?; var b: String? }
+        struct Opt: Codable {
+            var a: Int?
+            var b: String?
+        }
         #expect(try text(Opt(a: nil, b: "x")) == #"{"b":"x"}"#)
         #expect(try text([nil, 1] as [Int?]) == "[null,1]")
     }

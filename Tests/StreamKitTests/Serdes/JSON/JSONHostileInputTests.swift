@@ -7,7 +7,9 @@ import Testing
 @Suite("JSON hostile inputs")
 struct JSONHostileInputTests {
     @Test func hundredThousandNestedArraysStopAtTheDepthLimit() throws {
-        let json = [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
+        let json =
+            [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+            + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
         let error = try #require(streamError(AnyJSON.self, json))
         #expect(error.kind == .limitExceeded)
         // Depth 256 is allowed, so the 257th bracket, at offset 256, is the first one refused.
@@ -64,7 +66,8 @@ struct JSONHostileInputTests {
             if ours == nil {
                 // Whatever StreamKit accepts must be JSON that Foundation accepts and reads the same way.
                 let expected = try JSONDecoder().decode(AnyJSON.self, from: Data(bytes))
-                #expect(try StreamJSONDecoder(keyMapping: .useDefaultKeys).decode(AnyJSON.self, from: bytes) == expected)
+                #expect(
+                    try StreamJSONDecoder(keyMapping: .useDefaultKeys).decode(AnyJSON.self, from: bytes) == expected)
             }
         }
     }
