@@ -6,7 +6,7 @@
 ///
 /// `@unchecked Sendable` because the pool moves readers between threads: a reader is used by one decode call
 /// at a time, which takes it from the pool and gives it back only when it has finished with it.
-final class JSONReader: @unchecked Sendable {
+final class JSONReader: JSONPoolable, @unchecked Sendable {
     let keyMapping: JSONKeyMapping
     let limits: JSONLimits
 

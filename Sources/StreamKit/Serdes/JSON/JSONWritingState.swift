@@ -14,7 +14,7 @@
 ///
 /// `@unchecked Sendable` because the pool moves states between threads: a state is used by one encode call at
 /// a time, which takes it from the pool and gives it back only when it has finished with it.
-final class JSONWritingState: @unchecked Sendable {
+final class JSONWritingState: JSONPoolable, @unchecked Sendable {
     struct Frame {
         var isObject: Bool
         var count: Int

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Decodes `Decodable` values from JSON bytes, fast and strictly, for StreamKit's hot path.
 ///
 /// The payload is read in place: one pass validates it against RFC 8259 and records where each value lies, then
@@ -17,7 +15,7 @@ import Synchronization
 /// A decoder is cheap to copy and safe to share between tasks; keep one and reuse it, since it pools its
 /// internal buffers.
 public struct StreamJSONDecoder: Sendable {
-    private let pool: JSONReaderPool
+    private let pool: JSONPool<JSONReader>
 
     /// Creates a decoder.
     ///
@@ -25,7 +23,7 @@ public struct StreamJSONDecoder: Sendable {
     ///   - keyMapping: How coding keys map to member names; `.snakeCase` reads `bid_volume` into `bidVolume`.
     ///   - limits: Nesting depth and document size beyond which decoding fails at once.
     public init(keyMapping: JSONKeyMapping = .snakeCase, limits: JSONLimits = .default) {
-        pool = JSONReaderPool(keyMapping: keyMapping, limits: limits)
+        pool = JSONPool { JSONReader(keyMapping: keyMapping, limits: limits) }
     }
 
     /// Decodes a `T` from the JSON document in `bytes`, reading the bytes in place without copying them.
@@ -39,33 +37,9 @@ public struct StreamJSONDecoder: Sendable {
         return try reader.decode(type, at: 0)
     }
 
-    /// Decodes a `T` from the JSON document in `bytes`; see ``decode(_:from:)-(_,UnsafeRawBufferPointer)``.
+    /// Decodes a `T` from the JSON document in `bytes`, in place; see the `UnsafeRawBufferPointer` variant.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try bytes.withUnsafeBytes { try decode(type, from: $0) }
     }
 }
 
-/// Readers ready for reuse, so a decode call allocates no tape, scratch or path buffers.
-final class JSONReaderPool: Sendable {
-    private let keyMapping: JSONKeyMapping
-    private let limits: JSONLimits
-    private let idle = Mutex<[JSONReader]>([])
-    /// Enough for the decoding threads of one process; beyond it, extra readers are simply released.
-    private static let maxIdle = 8
-
-    init(keyMapping: JSONKeyMapping, limits: JSONLimits) {
-        self.keyMapping = keyMapping
-        self.limits = limits
-    }
-
-    func take() -> JSONReader {
-        idle.withLock { $0.popLast() } ?? JSONReader(keyMapping: keyMapping, limits: limits)
-    }
-
-    func recycle(_ reader: JSONReader) {
-        reader.reset()
-        idle.withLock { readers in
-            if readers.count < Self.maxIdle { readers.append(reader) }
-        }
-    }
-}

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Encodes `Encodable` values as compact JSON bytes, appending to a buffer the caller reuses.
 ///
 ///     let encoder = StreamJSONEncoder()                   // camelCase properties become snake_case members
@@ -19,14 +17,14 @@ import Synchronization
 /// An encoder is cheap to copy and safe to share between tasks; keep one and reuse it, since it pools its
 /// internal buffers and caches each coding key's mapped, escaped name.
 public struct StreamJSONEncoder: Sendable {
-    private let pool: JSONWritingPool
+    private let pool: JSONPool<JSONWritingState>
 
     /// Creates an encoder.
     ///
     /// - Parameter keyMapping: How coding keys map to member names; `.snakeCase` writes `bidVolume` as
     ///   `bid_volume`.
     public init(keyMapping: JSONKeyMapping = .snakeCase) {
-        pool = JSONWritingPool(keyMapping: keyMapping)
+        pool = JSONPool { JSONWritingState(keyMapping: keyMapping) }
     }
 
     /// Appends the JSON encoding of `value` to `buffer`, leaving what the buffer held before untouched.
@@ -58,23 +56,3 @@ public struct StreamJSONEncoder: Sendable {
     }
 }
 
-/// Writing states ready for reuse, each with its output frames, path stack and member-name cache.
-final class JSONWritingPool: Sendable {
-    private let keyMapping: JSONKeyMapping
-    private let idle = Mutex<[JSONWritingState]>([])
-    /// Enough for the encoding threads of one process; beyond it, extra states are simply released.
-    private static let maxIdle = 8
-
-    init(keyMapping: JSONKeyMapping) { self.keyMapping = keyMapping }
-
-    func take() -> JSONWritingState {
-        idle.withLock { $0.popLast() } ?? JSONWritingState(keyMapping: keyMapping)
-    }
-
-    func recycle(_ state: JSONWritingState) {
-        state.reset()
-        idle.withLock { states in
-            if states.count < Self.maxIdle { states.append(state) }
-        }
-    }
-}

@@ -201,3 +201,14 @@ struct JSONDecoderTests {
         #expect(try decoder.decode([Int].self, from: Array("[7]".utf8)) == [7])
     }
 }
+
+@Suite("JSON dictionaries with non-string keys")
+struct JSONNonStringKeyTests {
+    @Test func intKeyedDictionariesRoundTripLikeFoundation() throws {
+        let value: [Int: String] = [1: "a", -20: "b_c", 300: ""]
+        let foundationJSON = try foundationEncoder(snakeCase: true).encode(value)
+        #expect(try StreamJSONDecoder().decode([Int: String].self, from: Array(foundationJSON)) == value)
+        let ours = try StreamJSONEncoder().encode(value)
+        #expect(try foundationDecoder(snakeCase: true).decode([Int: String].self, from: Data(ours)) == value)
+    }
+}
