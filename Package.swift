@@ -71,6 +71,15 @@ let package = Package(
             path: "Benchmarks/DataFrameBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "JSONBenchmarks",
+            dependencies: [
+                "StreamKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/JSONBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         // MARK: - Tests
         .testTarget(

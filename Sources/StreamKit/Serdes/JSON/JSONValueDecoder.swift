@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The `Decoder` handed to `init(from:)`: a view of one tape token, small enough to live inside an
+/// existential without a heap allocation.
+///
+/// `token` is `-1` for a missing value (`superDecoder()` with no `super` member), which reads as `null`.
+struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
+    let reader: JSONReader
+    let token: Int
+
+    var codingPath: [any CodingKey] { reader.path.map(\.codingKey) }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard token >= 0, reader.tape[token].kind == .object else { throw mismatch("an object") }
+        return KeyedDecodingContainer(JSONKeyedDecodingContainer<Key>(reader: reader, object: token))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard token >= 0, reader.tape[token].kind == .array else { throw mismatch("an array") }
+        return JSONUnkeyedDecodingContainer(reader: reader, array: token)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    private func mismatch(_ expected: String) -> JSONError {
+        guard token >= 0 else {
+            return reader.error(.valueNotFound, at: reader.length, "expected \(expected), found nothing")
+        }
+        return reader.typeMismatch(at: token, expected: expected)
+    }
+
+    private func scalar<T: JSONScalar>(_ type: T.Type) throws(JSONError) -> T {
+        guard token >= 0 else { throw mismatch("a value") }
+        return try T.read(from: reader, at: token)
+    }
+
+    // MARK: - SingleValueDecodingContainer
+
+    func decodeNil() -> Bool { token < 0 || reader.tape[token].kind == .null }
+    func decode(_ type: Bool.Type) throws -> Bool { try scalar(type) }
+    func decode(_ type: String.Type) throws -> String { try scalar(type) }
+    func decode(_ type: Double.Type) throws -> Double { try scalar(type) }
+    func decode(_ type: Float.Type) throws -> Float { try scalar(type) }
+    func decode(_ type: Int.Type) throws -> Int { try scalar(type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try scalar(type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try scalar(type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try scalar(type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try scalar(type) }
+    @available(macOS 15.0, *) func decode(_ type: Int128.Type) throws -> Int128 { try scalar(type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try scalar(type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try scalar(type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try scalar(type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(type) }
+    @available(macOS 15.0, *) func decode(_ type: UInt128.Type) throws -> UInt128 { try scalar(type) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        guard token >= 0 else { throw mismatch("a value") }
+        return try reader.decode(type, at: token)
+    }
+}
+
+/// `[String: Value]`: its keys are data, read verbatim (never key-mapped) as Foundation does.
+protocol JSONStringKeyedDecodable {
+    static func decodeJSON(from reader: JSONReader, object: Int) throws -> Self
+}
+
+extension Dictionary: JSONStringKeyedDecodable where Key == String, Value: Decodable {
+    static func decodeJSON(from reader: JSONReader, object: Int) throws -> Self {
+        let count = reader.tape[object].count
+        var result = Self(minimumCapacity: count)
+        var keyIndex = object + 1
+        for _ in 0..<count {
+            let key = reader.string(at: keyIndex)
+            let valueIndex = keyIndex + 1
+            // The first of duplicate members wins, as with Foundation's JSONDecoder.
+            if result[key] == nil {
+                reader.path.append(.name(key))
+                defer { reader.path.removeLast() }
+                result[key] = try reader.decode(Value.self, at: valueIndex)
+            }
+            keyIndex = Int(reader.tape[valueIndex].next)
+        }
+        return result
+    }
+}
+
+extension JSONReader {
+    /// Decodes any `Decodable` from the value token at `index`; the caller has pushed its path component.
+    func decode<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
+        switch typeCache.special(for: type) {
+        case .none:
+            return try T(from: JSONValueDecoder(reader: self, token: index))
+        case .scalar(let scalar):
+            return try read(scalar, as: type, at: index)
+        case .date:
+            return Date(timeIntervalSinceReferenceDate: try double(at: index)) as! T
+        case .data:
+            guard let data = Data(base64Encoded: try stringValue(at: index)) else {
+                throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not valid base64")
+            }
+            return data as! T
+        case .url:
+            guard let url = URL(string: try stringValue(at: index)) else {
+                throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not a valid URL")
+            }
+            return url as! T
+        case .decimal:
+            return try decimal(at: index) as! T
+        case .stringKeyedDictionary:
+            guard tape[index].kind == .object else { throw typeMismatch(at: index, expected: "an object") }
+            return try (type as! any JSONStringKeyedDecodable.Type).decodeJSON(from: self, object: index) as! T
+        }
+    }
+
+    /// Reads scalar type `S`, which the caller has established is `T`.
+    private func read<S: JSONScalar, T>(_ scalar: S.Type, as type: T.Type, at index: Int) throws(JSONError) -> T {
+        unsafeBitCast(try S.read(from: self, at: index), to: T.self)
+    }
+}
