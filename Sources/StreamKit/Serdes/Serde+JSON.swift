@@ -3,8 +3,26 @@ import Foundation
 extension Serde where Value: Codable & Sendable {
     /// JSON through `Codable`, with snake_case field names on the wire (`tsEventMs` ⇄ `ts_event_ms`).
     ///
-    /// Uses StreamKit's own single-pass JSON coder, which reads the payload in place.
-    public static var json: Serde<Value> { foundationJSON }
+    /// Uses StreamKit's own single-pass JSON coder, which reads the payload in place and is strict
+    /// (RFC 8259); errors name the byte offset and the field.
+    public static var json: Serde<Value> { json(limits: .default) }
+
+    /// JSON through StreamKit's coder with explicit limits on document size and nesting depth.
+    public static func json(keyMapping: JSONKeyMapping = .snakeCase, limits: JSONLimits) -> Serde<Value> {
+        let decoder = StreamJSONDecoder(keyMapping: keyMapping, limits: limits)
+        let encoder = StreamJSONEncoder(keyMapping: keyMapping)
+        return Serde(
+            name: "json",
+            serialize: { value, out in try encoder.encode(value, into: &out) },
+            deserialize: { bytes in
+                do {
+                    return try decoder.decode(Value.self, from: bytes)
+                } catch let error as JSONError {
+                    throw SerdeError(
+                        reason: "\(error.reason) (\(error.kind) at byte \(error.byteOffset))", field: error.codingPath)
+                }
+            })
+    }
 
     /// JSON through Foundation's `JSONEncoder`/`JSONDecoder` with snake_case keys: slower, kept as the
     /// reference and for types that rely on Foundation-specific coding.

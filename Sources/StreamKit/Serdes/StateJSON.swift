@@ -1,21 +1,18 @@
-import Foundation
-
-/// The JSON coding used for changelog keys and values and for repartition topics.
+/// The JSON coding of changelog keys and values and of repartition topics: StreamKit's own coder,
+/// which writes fields in declaration order, so equal keys are equal bytes in every process (log
+/// compaction depends on it).
 @usableFromInline
 enum StateJSON {
+    static let encoder = StreamJSONEncoder()
+    static let decoder = StreamJSONDecoder(limits: JSONLimits(maxDepth: 256, maxDocumentBytes: 64 << 20))
+
     @usableFromInline
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Changelog keys must be byte-identical across processes for compaction to match them.
-        encoder.outputFormatting = .sortedKeys
-        return Array(try encoder.encode(value))
+        try encoder.encode(value)
     }
 
     @usableFromInline
     static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(type, from: Data(bytes))
+        try decoder.decode(type, from: bytes)
     }
 }

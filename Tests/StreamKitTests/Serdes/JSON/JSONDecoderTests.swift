@@ -49,10 +49,10 @@ struct JSONDecoderTests {
         let json =
             #"{"symbol":"TTF-GAS","bid":31.25,"ask":31.5,"bid_volume":120.0,"ask_volume":95.5,"#
             + #""ts_event_ms":1763800000123,"ts_ingest_ms":1763800000125,"sequence":42}"#
-        let tick = try decoder.decode(Tick.self, from: Array(json.utf8))
+        let tick = try decoder.decode(WireTick.self, from: Array(json.utf8))
         #expect(
             tick
-                == Tick(
+                == WireTick(
                     symbol: "TTF-GAS", bid: 31.25, ask: 31.5, bidVolume: 120, askVolume: 95.5,
                     tsEventMs: 1_763_800_000_123, tsIngestMs: 1_763_800_000_125, sequence: 42))
     }
@@ -61,10 +61,10 @@ struct JSONDecoderTests {
         let json =
             #"{"sequence":42,"extra":{"deep":[1,2,{"x":null}]},"ts_ingest_ms":2,"ts_event_ms":1,"#
             + #""ask_volume":4,"bid_volume":3,"ask":2,"bid":1,"symbol":"S"}"#
-        let tick = try decoder.decode(Tick.self, from: Array(json.utf8))
+        let tick = try decoder.decode(WireTick.self, from: Array(json.utf8))
         #expect(
             tick
-                == Tick(
+                == WireTick(
                     symbol: "S", bid: 1, ask: 2, bidVolume: 3, askVolume: 4, tsEventMs: 1, tsIngestMs: 2, sequence: 42))
     }
 
@@ -197,7 +197,7 @@ struct JSONDecoderTests {
     }
 
     @Test func aDecoderIsReusableAfterAnError() throws {
-        #expect(streamError(Tick.self, Array("{".utf8), decoder: decoder) != nil)
+        #expect(streamError(WireTick.self, Array("{".utf8), decoder: decoder) != nil)
         #expect(try decoder.decode([Int].self, from: Array("[7]".utf8)) == [7])
     }
 }

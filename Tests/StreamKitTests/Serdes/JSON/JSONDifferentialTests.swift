@@ -145,15 +145,15 @@ struct JSONDifferentialTests {
             Gen.letterOrNumber.string(of: 0...12), Gen.double(in: -1e6...1e6), Gen.double(in: 0...1e9),
             Gen.int64(), Gen.int64(in: 0...Int64.max)
         ).map { symbol, price, volume, ts, sequence in
-            Tick(
+            WireTick(
                 symbol: symbol, bid: price, ask: price + 0.5, bidVolume: volume, askVolume: volume / 3,
                 tsEventMs: ts, tsIngestMs: ts / 2, sequence: sequence)
         }
         await propertyCheck(count: 300, input: ticks) { tick in
             let foundationJSON = try foundationEncoder(snakeCase: true).encode(tick)
-            #expect(try decoder.decode(Tick.self, from: Array(foundationJSON)) == tick)
+            #expect(try decoder.decode(WireTick.self, from: Array(foundationJSON)) == tick)
             let ours = try encoder.encode(tick)
-            #expect(try foundationDecoder(snakeCase: true).decode(Tick.self, from: Data(ours)) == tick)
+            #expect(try foundationDecoder(snakeCase: true).decode(WireTick.self, from: Data(ours)) == tick)
         }
     }
 

@@ -12,10 +12,10 @@ struct JSONEncoderTests {
     }
 
     @Test func encodesTheBarShapeWithSnakeCaseNames() throws {
-        let bar = Bar(
+        let bar = WireBar(
             symbol: "TTF-GAS", windowStart: 1_763_800_000_000, windowEnd: 1_763_800_001_000, count: 12,
             meanMid: 31.375, minBid: 31.25, maxAsk: 31.5, spread: 0.25, lastSequence: 42)
-        // Written by hand from the declaration order of `Bar`.
+        // Written by hand from the declaration order of `WireBar`.
         let expected =
             #"{"symbol":"TTF-GAS","window_start":1763800000000,"window_end":1763800001000,"count":12,"#
             + #""mean_mid":31.375,"min_bid":31.25,"max_ask":31.5,"spread":0.25,"last_sequence":42}"#

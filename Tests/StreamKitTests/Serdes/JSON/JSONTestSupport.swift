@@ -54,7 +54,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// The market tick of DESIGN.md section 5.
-struct Tick: Codable, Equatable {
+struct WireTick: Codable, Equatable {
     var symbol: String
     var bid, ask, bidVolume, askVolume: Double
     var tsEventMs, tsIngestMs: Int64
@@ -62,7 +62,7 @@ struct Tick: Codable, Equatable {
 }
 
 /// The one-second bar of DESIGN.md section 5.
-struct Bar: Codable, Equatable {
+struct WireBar: Codable, Equatable {
     var symbol: String
     var windowStart, windowEnd: Int64
     var count: Int
