@@ -56,6 +56,8 @@ public actor TimescaleConnection {
     private var isInTransaction = false
     private var preparedStatements: [String: (sql: String, types: [UInt32])] = [:]
     private var preparedOnServer: Set<String> = []
+    /// Tables whose skipped TimescaleDB features were already logged, so each is reported once.
+    var warnedSchemaTables: Set<String> = []
 
     /// Checks the connection string and settings without connecting; ``connect(_:statementTimeout:reconnectPolicy:logger:)``
     /// is the usual way in.
@@ -260,7 +262,8 @@ public actor TimescaleConnection {
     ///
     /// `body` runs synchronously on the connection's thread and receives the connection isolated, so it
     /// calls ``execute(_:)`` and ``copy(into:columns:rows:)`` without `await` and no other caller's
-    /// statements interleave. Not reentrant.
+    /// statements interleave. `body` is `@Sendable`: it captures values, not the caller's mutable state.
+    /// Not reentrant.
     ///
     ///     try await pg.withTransaction { pg in
     ///         try pg.execute("DELETE FROM \(table) WHERE symbol = \(symbol)")
@@ -269,7 +272,9 @@ public actor TimescaleConnection {
     ///
     /// - Throws: What `body` throws, or the error of `BEGIN`/`COMMIT`. When the connection is lost during
     ///   `COMMIT` the outcome is unknown: write idempotently (upsert keys) and retry.
-    public func withTransaction<R: Sendable>(_ body: (isolated TimescaleConnection) throws -> R) throws -> R {
+    public func withTransaction<R: Sendable>(
+        _ body: @Sendable (isolated TimescaleConnection) throws -> R
+    ) throws -> R {
         precondition(!isInTransaction, "TimescaleConnection.withTransaction is not reentrant")
         try execute("BEGIN")
         isInTransaction = true

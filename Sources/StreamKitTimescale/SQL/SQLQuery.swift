@@ -79,6 +79,11 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
             segments.append(.binding(value.timescaleValue))
         }
 
+        /// Binds `value` as the next parameter (`$n`), or `NULL` when it is `nil`.
+        public mutating func appendInterpolation<Value: TimescaleValueConvertible>(_ value: Value?) {
+            segments.append(.binding(value?.timescaleValue ?? .null))
+        }
+
         /// Appends a double-quoted identifier.
         public mutating func appendInterpolation(_ identifier: SQLIdentifier) {
             segments.append(.sql(identifier.quoted))
