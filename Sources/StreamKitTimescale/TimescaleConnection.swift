@@ -318,7 +318,7 @@ public actor TimescaleConnection {
             return try withLive { pq throws(TimescaleError) in try pq.copyIn(sql.sql, columns: columns, rows: rows) }
         } catch {
             var error = error
-            if error.table == nil { error.table = table.name.name }
+            if error.table == nil && !error.isConnectionLost { error.table = table.name.name }
             throw error
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The error type of StreamKitTimescale: a database, connection, COPY or configuration failure.
 ///
 /// `description` is one actionable line such as
@@ -91,7 +93,8 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
         if sqlState?.hasPrefix("22") == true {
             line += ": invalid data for the column type (value withheld); see the error's message property"
         } else {
-            line += ": " + message.split(whereSeparator: \.isNewline).joined(separator: " ")
+            line += ": " + message.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         }
         if isConnectionLost { line += " (connection lost: reconnect and retry)" }
         return line
