@@ -135,10 +135,10 @@ extension TimescaleConnection {
     }
 
     static func createTableSQL(_ table: TimescaleTable) -> SQLQuery {
-        let keyNames = Set(table.upsertKey + (table.timeColumn.map { [$0] } ?? []))
-        var definitions = zip(table.columns, table.columnIdentifiers).map { column, identifier in
-            let notNull = !column.isNullable || keyNames.contains(column.name)
-            return "\(identifier.quoted) \(column.type.sqlName)\(notNull ? " NOT NULL" : "")"
+        var definitions = table.columns.indices.map { index in
+            let column = table.columns[index]
+            let notNull = table.isNotNull[index] ? " NOT NULL" : ""
+            return "\(table.columnIdentifiers[index].quoted) \(column.type.sqlName)\(notNull)"
         }
         if !table.upsertKeyIdentifiers.isEmpty {
             definitions.append("PRIMARY KEY (\(table.upsertKeyIdentifiers.map(\.quoted).joined(separator: ", ")))")

@@ -60,6 +60,8 @@ public struct TimescaleTable: Sendable {
     public var continuousAggregates: [TimescaleContinuousAggregate]
 
     let columnIdentifiers: [SQLIdentifier]
+    /// Per column: whether it is `NOT NULL` (declared so, or part of the upsert key or the time column).
+    let isNotNull: [Bool]
     let upsertKeyIdentifiers: [SQLIdentifier]
     let timeColumnIdentifier: SQLIdentifier?
     let segmentByIdentifiers: [SQLIdentifier]
@@ -105,6 +107,8 @@ public struct TimescaleTable: Sendable {
         self.retention = retention
         self.continuousAggregates = continuousAggregates
         columnIdentifiers = identifiers
+        let keyNames = Set(upsertKey + (timeColumn.map { [$0] } ?? []))
+        isNotNull = columns.map { !$0.isNullable || keyNames.contains($0.name) }
         upsertKeyIdentifiers = try known(upsertKey, "upsertKey")
         timeColumnIdentifier = try timeColumn.map { name throws(TimescaleError) in try known([name], "timeColumn")[0] }
         if let timeColumn, !upsertKey.isEmpty, !upsertKey.contains(timeColumn) {
