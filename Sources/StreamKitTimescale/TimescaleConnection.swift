@@ -25,7 +25,8 @@ public actor TimescaleConnection {
         public var maxDelay: Duration
 
         /// Creates a policy; the default tries 8 times over about 6 seconds.
-        public init(maxAttempts: Int = 8, initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2)) {
+        public init(maxAttempts: Int = 8, initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2))
+        {
             precondition(maxAttempts >= 1, "ReconnectPolicy.maxAttempts must be at least 1")
             self.maxAttempts = maxAttempts
             self.initialDelay = initialDelay
@@ -59,7 +60,8 @@ public actor TimescaleConnection {
     /// Tables whose skipped TimescaleDB features were already logged, so each is reported once.
     var warnedSchemaTables: Set<String> = []
 
-    /// Checks the connection string and settings without connecting; ``connect(_:statementTimeout:reconnectPolicy:logger:)``
+    /// Checks the connection string and settings without connecting;
+    /// ``connect(_:statementTimeout:reconnectPolicy:logger:)``
     /// is the usual way in.
     ///
     /// - Parameters:
@@ -147,9 +149,11 @@ public actor TimescaleConnection {
     private func open() throws(TimescaleError) -> LibPQConnection {
         let pq = try LibPQConnection(conninfo: conninfo)
         if let statementTimeout {
-            let milliseconds = statementTimeout.components.seconds * 1_000
+            let milliseconds =
+                statementTimeout.components.seconds * 1_000
                 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
-            _ = try pq.execute("SELECT set_config('statement_timeout', $1, false)", bindings: [.text("\(milliseconds)ms")])
+            _ = try pq.execute(
+                "SELECT set_config('statement_timeout', $1, false)", bindings: [.text("\(milliseconds)ms")])
         }
         return pq
     }
@@ -202,7 +206,8 @@ public actor TimescaleConnection {
     /// Write parameters as `$1`, `$2`, … in the literal and give their types; values are checked against these
     /// types when the statement runs. After a reconnect the statement is prepared again when next used.
     ///
-    ///     let insert = try await pg.prepare("insert_tick", "INSERT INTO ticks VALUES ($1, $2)", parameterTypes: [.text, .doublePrecision])
+    ///     let insert = try await pg.prepare(
+    ///         "insert_tick", "INSERT INTO ticks VALUES ($1, $2)", parameterTypes: [.text, .doublePrecision])
     ///
     /// - Throws: A configuration error for an invalid name or a query with interpolated values; a server error
     ///   for invalid SQL.
@@ -242,7 +247,9 @@ public actor TimescaleConnection {
             converted.append(value)
         }
         try ensurePrepared(statement.name)
-        return try withLive { pq throws(TimescaleError) in try pq.executePrepared(name: statement.name, bindings: converted) }
+        return try withLive { pq throws(TimescaleError) in
+            try pq.executePrepared(name: statement.name, bindings: converted)
+        }
     }
 
     private func ensurePrepared(_ name: String) throws(TimescaleError) {

@@ -3,7 +3,8 @@ import Foundation
 /// The error type of StreamKitTimescale: a database, connection, COPY or configuration failure.
 ///
 /// `description` is one actionable line such as
-/// `TimescaleError.server [23505 unique_violation] on "bars_1s": duplicate key value violates unique constraint "bars_1s_pkey"`.
+/// `TimescaleError.server [23505 unique_violation] on "bars_1s": duplicate key value violates unique
+/// constraint "bars_1s_pkey"`.
 /// It never holds a password, a connection string or a bound value: messages of the data-exception class
 /// (`22xxx`), which PostgreSQL writes with the offending value in them, are left out of it, and `detail`,
 /// which can hold row values (`Key (id)=(7) already exists`), is kept only as a property.
@@ -93,7 +94,9 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
         if sqlState?.hasPrefix("22") == true {
             line += ": invalid data for the column type (value withheld); see the error's message property"
         } else {
-            line += ": " + message.split(whereSeparator: \.isNewline)
+            line +=
+                ": "
+                + message.split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         }
         if isConnectionLost { line += " (connection lost: reconnect and retry)" }

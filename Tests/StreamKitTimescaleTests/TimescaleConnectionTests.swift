@@ -36,7 +36,8 @@ struct TimescaleConnectionTests {
     @Test func keyValueConninfoAndOptionsPassThrough() async throws {
         let url = try #require(TestDatabase.url)
         let components = try #require(URLComponents(string: url))
-        let conninfo = "host=\(components.host ?? "127.0.0.1") port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=postgres sslmode=disable application_name=streamkit-kv"
+        let conninfo =
+            "host=\(components.host ?? "127.0.0.1") port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=postgres sslmode=disable application_name=streamkit-kv"
         let pg = try await TimescaleConnection.connect(conninfo, statementTimeout: .milliseconds(150))
         #expect(try await TestDatabase.scalar(pg, "SELECT current_setting('application_name')") == "streamkit-kv")
         #expect(try await TestDatabase.scalar(pg, "SHOW statement_timeout") == "150ms")

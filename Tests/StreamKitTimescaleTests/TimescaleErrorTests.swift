@@ -26,12 +26,14 @@ import Testing
 
     @Test func descriptionIsOneLineWithStateConditionAndTable() {
         var error = TimescaleError(
-            kind: .server, message: "duplicate key value violates unique constraint \"bars_1s_pkey\"", sqlState: "23505",
+            kind: .server, message: "duplicate key value violates unique constraint \"bars_1s_pkey\"",
+            sqlState: "23505",
             table: "bars_1s")
         error.detail = "Key (symbol, window_start)=(TTF-GAS, 2026-01-01) already exists."
         #expect(
             error.description
-                == #"TimescaleError.server [23505 unique_violation] on "bars_1s": duplicate key value violates unique constraint "bars_1s_pkey""#)
+                == #"TimescaleError.server [23505 unique_violation] on "bars_1s": duplicate key value violates unique constraint "bars_1s_pkey""#
+        )
         #expect(!error.isRetriable)
         let lost = TimescaleError(
             kind: .connection, message: "server closed the connection unexpectedly\n\tThis probably means…",

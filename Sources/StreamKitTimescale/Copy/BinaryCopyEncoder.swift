@@ -59,23 +59,3 @@ struct BinaryCopyEncoder {
     /// Appends the trailer; call once after the last row.
     mutating func finish() { buffer.appendBigEndian(Int16(-1)) }
 }
-
-extension TimescaleValue {
-    /// The case name for error messages; never the value itself.
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "bool"
-        case .int16: "int16"
-        case .int32: "int32"
-        case .int64: "int64"
-        case .float32: "float32"
-        case .float64: "float64"
-        case .numeric: "numeric"
-        case .text: "text"
-        case .timestamptz: "timestamptz"
-        case .jsonb: "jsonb"
-        case .uuid: "uuid"
-        }
-    }
-}

@@ -4,23 +4,29 @@ import Foundation
 // big-endian; see src/backend/utils/adt/*.c `*_send` in PostgreSQL.
 
 extension TimescaleValue {
-    /// The type OID a bind parameter of this value is declared with; 0 (unspecified) for `NULL`.
-    var parameterTypeOID: UInt32 {
+    /// The column type this value is in its own right; `nil` for `NULL`, which fits every column.
+    var kind: TimescaleColumnType.Kind? {
         switch self {
-        case .null: 0
-        case .bool: 16
-        case .int16: 21
-        case .int32: 23
-        case .int64: 20
-        case .float32: 700
-        case .float64: 701
-        case .numeric: 1700
-        case .text: 25
-        case .timestamptz: 1184
-        case .jsonb: 3802
-        case .uuid: 2950
+        case .null: nil
+        case .bool: .bool
+        case .int16: .int16
+        case .int32: .int32
+        case .int64: .int64
+        case .float32: .float32
+        case .float64: .float64
+        case .numeric: .numeric
+        case .text: .text
+        case .timestamptz: .timestamptz
+        case .jsonb: .jsonb
+        case .uuid: .uuid
         }
     }
+
+    /// The type OID a bind parameter of this value is declared with; 0 (unspecified) for `NULL`.
+    var parameterTypeOID: UInt32 { kind.map(Self.oid(of:)) ?? 0 }
+
+    /// The case name for error messages; never the value itself.
+    var typeName: String { kind?.rawValue ?? "null" }
 
     /// The type OID of a column or parameter type.
     static func oid(of kind: TimescaleColumnType.Kind) -> UInt32 {
@@ -41,12 +47,8 @@ extension TimescaleValue {
 
     /// This value as the column type `kind` expects it, widening only where that is exact; `nil` if it does not fit.
     func converted(to kind: TimescaleColumnType.Kind) -> TimescaleValue? {
+        if self.kind == nil || self.kind == kind { return self }
         switch (kind, self) {
-        case (_, .null): return self
-        case (.bool, .bool), (.int16, .int16), (.int32, .int32), (.int64, .int64), (.float32, .float32),
-            (.float64, .float64), (.numeric, .numeric), (.text, .text), (.timestamptz, .timestamptz),
-            (.jsonb, .jsonb), (.uuid, .uuid):
-            return self
         case (.int16, .int32(let v)): return Int16(exactly: v).map { .int16($0) }
         case (.int16, .int64(let v)): return Int16(exactly: v).map { .int16($0) }
         case (.int32, .int16(let v)): return .int32(Int32(v))

@@ -35,7 +35,8 @@ final class LibPQConnection {
         guard let options = PQconninfoParse(conninfo, &message) else {
             if let message { PQfreemem(message) }
             throw .configuration(
-                "connection string", "libpq cannot parse it; use postgres://user@host:port/db?sslmode=… or key=value pairs")
+                "connection string",
+                "libpq cannot parse it; use postgres://user@host:port/db?sslmode=… or key=value pairs")
         }
         defer { PQconninfoFree(options) }
         var option = options

@@ -18,7 +18,8 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible {
             self.name = name
             return
         }
-        throw .configuration(setting, "\(problem); use letters, digits, _, $ or - (not starting with a digit), at most 63 bytes")
+        throw .configuration(
+            setting, "\(problem); use letters, digits, _, $ or - (not starting with a digit), at most 63 bytes")
     }
 
     /// The identifier double-quoted for SQL, with any `"` doubled.

@@ -2,7 +2,7 @@
 ///
 /// Static constants over an internal enum, so adding a type does not break callers.
 public struct TimescaleColumnType: Hashable, Sendable, CustomStringConvertible {
-    enum Kind: Hashable, Sendable {
+    enum Kind: String, Hashable, Sendable {
         case bool, int16, int32, int64, float32, float64, numeric, text, timestamptz, jsonb, uuid
     }
     let kind: Kind
@@ -39,7 +39,8 @@ public struct TimescaleColumnType: Hashable, Sendable, CustomStringConvertible {
 
     /// `numeric(precision, scale)`, e.g. `numeric(18, 6)` for prices; the server rounds to `scale`.
     public static func numeric(precision: Int, scale: Int) -> Self {
-        precondition(precision > 0 && precision <= 1000 && scale >= 0 && scale <= precision, "numeric(\(precision), \(scale))")
+        precondition(
+            precision > 0 && precision <= 1000 && scale >= 0 && scale <= precision, "numeric(\(precision), \(scale))")
         return Self(.numeric, "numeric(\(precision),\(scale))")
     }
 

@@ -15,7 +15,8 @@ public struct TimescaleNumeric: Sendable, Hashable, CustomStringConvertible {
     /// Parses `[+-]digits[.digits]` or `NaN`; throws a configuration error for anything else.
     public init(_ text: String) throws(TimescaleError) {
         guard let canonical = Self.canonical(text) else {
-            throw TimescaleError(kind: .valueType, message: "not a decimal number; use digits, one optional '.' and sign")
+            throw TimescaleError(
+                kind: .valueType, message: "not a decimal number; use digits, one optional '.' and sign")
         }
         description = canonical
     }

@@ -57,7 +57,8 @@ public struct TimescaleTimestamp: Sendable, Hashable, Comparable {
 
     /// Creates a timestamp from milliseconds since the Unix epoch, the unit of Kafka timestamps and `tsEventMs`.
     public init(millisecondsSinceUnixEpoch: Int64) {
-        self.microsecondsSinceUnixEpoch = millisecondsSinceUnixEpoch.multipliedReportingOverflow(by: 1_000).overflow
+        self.microsecondsSinceUnixEpoch =
+            millisecondsSinceUnixEpoch.multipliedReportingOverflow(by: 1_000).overflow
             ? (millisecondsSinceUnixEpoch < 0 ? .min : .max) : millisecondsSinceUnixEpoch * 1_000
     }
 

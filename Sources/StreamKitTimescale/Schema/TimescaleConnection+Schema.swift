@@ -1,5 +1,4 @@
 import Foundation
-
 import Logging
 
 extension TimescaleConnection {
@@ -49,7 +48,7 @@ extension TimescaleConnection {
         do {
             try execute("CREATE EXTENSION IF NOT EXISTS timescaledb")
             return true
-        } catch where !error.isConnectionLost {
+        } catch  where !error.isConnectionLost {
             logger.debug("CREATE EXTENSION timescaledb failed", metadata: ["error": "\(error)"])
             return false
         }
@@ -66,7 +65,8 @@ extension TimescaleConnection {
             let setting = "continuousAggregates[\(index)]"
             let name = try SQLTableName(aggregate.name, setting: setting + ".name")
             guard aggregate.query.bindings.isEmpty else {
-                throw .configuration(setting + ".query", "a view definition cannot take bound values; write them as SQL")
+                throw .configuration(
+                    setting + ".query", "a view definition cannot take bound values; write them as SQL")
             }
             result.append(ValidatedAggregate(name: name, aggregate: aggregate))
         }

@@ -2,8 +2,12 @@
 ///
 ///     TimescaleContinuousAggregate(
 ///         name: "order_stats_hourly",
-///         query: "SELECT time_bucket('1 hour', ts) AS bucket, product_id, sum(revenue) AS revenue FROM order_aggregates GROUP BY 1, 2",
-///         refreshStartOffset: .seconds(3 * 3_600), refreshEndOffset: .seconds(3_600), refreshInterval: .seconds(3_600))
+///         query: """
+///             SELECT time_bucket('1 hour', ts) AS bucket, product_id, sum(revenue) AS revenue
+///             FROM order_aggregates GROUP BY 1, 2
+///             """,
+///         refreshStartOffset: .seconds(3 * 3_600), refreshEndOffset: .seconds(3_600),
+///         refreshInterval: .seconds(3_600))
 public struct TimescaleContinuousAggregate: Sendable, Hashable {
     /// The view name, optionally schema-qualified.
     public var name: String

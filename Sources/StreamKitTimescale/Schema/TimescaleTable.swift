@@ -112,7 +112,8 @@ public struct TimescaleTable: Sendable {
         upsertKeyIdentifiers = try known(upsertKey, "upsertKey")
         timeColumnIdentifier = try timeColumn.map { name throws(TimescaleError) in try known([name], "timeColumn")[0] }
         if let timeColumn, !upsertKey.isEmpty, !upsertKey.contains(timeColumn) {
-            throw .configuration("upsertKey", "add the time column \"\(timeColumn)\": TimescaleDB unique keys must include it")
+            throw .configuration(
+                "upsertKey", "add the time column \"\(timeColumn)\": TimescaleDB unique keys must include it")
         }
         segmentByIdentifiers = try known(compression?.segmentBy ?? [], "compression.segmentBy")
         let orderIdentifiers = try known(compression?.orderBy.map(\.column) ?? [], "compression.orderBy")

@@ -16,7 +16,8 @@ import Logging
 /// without an upsert key is append-only and not idempotent on retry.
 ///
 ///     let writer = try await TimescaleBatchWriter.make(connection: pg, table: bars, offsetsTable: "streamkit_offsets")
-///     try await writer.write(rows, offsets: [TimescaleOffset(consumerGroup: "bars", topic: "orderbook.raw", partition: 0, nextOffset: 1_001)])
+///     let consumed = TimescaleOffset(consumerGroup: "bars", topic: "orderbook.raw", partition: 0, nextOffset: 1_001)
+///     try await writer.write(rows, offsets: [consumed])
 public struct TimescaleBatchWriter: Sendable {
     /// The connection the writer uses; share it only with work that tolerates its reconnects.
     public let connection: TimescaleConnection
@@ -95,10 +96,11 @@ public struct TimescaleBatchWriter: Sendable {
             let current = updated.map { "streamkit_target.\($0.quoted)" }.joined(separator: ", ")
             let incoming = updated.map { "EXCLUDED.\($0.quoted)" }.joined(separator: ", ")
             // Only validated, quoted identifiers are spliced here.
-            sql = sql + """
-                 ON CONFLICT (\(identifiers: key)) DO UPDATE SET \(unsafeRaw: assignments)
-                 WHERE (\(unsafeRaw: current)) IS DISTINCT FROM (\(unsafeRaw: incoming))
-                """
+            sql =
+                sql + """
+                     ON CONFLICT (\(identifiers: key)) DO UPDATE SET \(unsafeRaw: assignments)
+                     WHERE (\(unsafeRaw: current)) IS DISTINCT FROM (\(unsafeRaw: incoming))
+                    """
         }
         return sql
     }

@@ -22,7 +22,8 @@ import Testing
 
     @Test func timestampCountsMicrosecondsFrom2000() throws {
         // 2000-01-01T00:00:00Z is 946 684 800 s after the Unix epoch, so it encodes as 0.
-        #expect(try bytes(.timestamptz(.init(millisecondsSinceUnixEpoch: 946_684_800_000))) == [0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            try bytes(.timestamptz(.init(millisecondsSinceUnixEpoch: 946_684_800_000))) == [0, 0, 0, 0, 0, 0, 0, 0])
         // One microsecond later is 1.
         #expect(
             try bytes(.timestamptz(.init(microsecondsSinceUnixEpoch: 946_684_800_000_001))) == [0, 0, 0, 0, 0, 0, 0, 1])
@@ -74,8 +75,9 @@ import Testing
     @Test func reconnectBackoffDoublesUpToTheCap() {
         let policy = TimescaleConnection.ReconnectPolicy(
             maxAttempts: 6, initialDelay: .milliseconds(100), maxDelay: .milliseconds(350))
-        #expect((1...5).map { policy.delay(afterFailures: $0) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350), .milliseconds(350),
-        ])
+        #expect(
+            (1...5).map { policy.delay(afterFailures: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350), .milliseconds(350),
+            ])
     }
 }

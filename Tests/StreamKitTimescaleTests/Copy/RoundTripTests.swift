@@ -35,7 +35,8 @@ struct RoundTripTests {
                     .float64(.greatestFiniteMagnitude), .numeric(try TimescaleNumeric("1234.5600")),
                     .text("Grüße, 東京 🚀 \"quoted\" back\\slash"),
                     .timestamptz(.init(millisecondsSinceUnixEpoch: 1_700_000_000_123)),
-                    .jsonb(#"{"b": [1, 2], "a": "x"}"#), .uuid(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!),
+                    .jsonb(#"{"b": [1, 2], "a": "x"}"#),
+                    .uuid(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!),
                 ],
                 [
                     "2", "false", "32767", "2147483647", "9223372036854775807", "Infinity", "1.7976931348623157e+308",
@@ -59,7 +60,8 @@ struct RoundTripTests {
             ),
             (
                 [
-                    .int32(4), .null, .null, .null, .null, .float32(1.5), .float64(-0.0), .numeric(TimescaleNumeric(Int64(0))),
+                    .int32(4), .null, .null, .null, .null, .float32(1.5), .float64(-0.0),
+                    .numeric(TimescaleNumeric(Int64(0))),
                     .null, .null, .null, .null,
                 ],
                 ["4", nil, nil, nil, nil, "1.5", "-0", "0", nil, nil, nil, nil]

@@ -30,8 +30,10 @@ import Testing
         #expect(!query.description.contains("DROP"))
     }
 
-    @Test(arguments: ["x\"; DROP TABLE y; --", "a;b", "'; DROP TABLE x; --", "", "1abc", "tab\tname", "a.b.c",
-        String(repeating: "n", count: 64)])
+    @Test(arguments: [
+        "x\"; DROP TABLE y; --", "a;b", "'; DROP TABLE x; --", "", "1abc", "tab\tname", "a.b.c",
+        String(repeating: "n", count: 64),
+    ])
     func invalidIdentifiersAreConfigurationErrorsNamingTheSetting(name: String) {
         #expect {
             _ = try SQLTableName(name, setting: "table")

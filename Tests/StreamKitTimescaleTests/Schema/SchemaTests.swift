@@ -97,7 +97,8 @@ struct SchemaTests {
         #expect(
             try await TestDatabase.scalar(
                 pg,
-                "SELECT count(*)::text FROM timescaledb_information.hypertables WHERE hypertable_schema = \(schema) AND hypertable_name = 'ticks' AND compression_enabled")
+                "SELECT count(*)::text FROM timescaledb_information.hypertables WHERE hypertable_schema = \(schema) AND hypertable_name = 'ticks' AND compression_enabled"
+            )
                 == "1")
         let jobs = try await pg.execute(
             """

@@ -29,7 +29,8 @@ enum TestDatabase {
     static func url(schema: String, applicationName: String = "streamkit-tests") -> String {
         let base = url ?? "postgres://postgres@127.0.0.1:5432/postgres"
         let separator = base.contains("?") ? "&" : "?"
-        let options = "-c search_path=\(schema) -c TimeZone=UTC"
+        let options =
+            "-c search_path=\(schema) -c TimeZone=UTC"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return base + separator + "options=\(options)&application_name=\(applicationName)"
     }

@@ -52,7 +52,8 @@ struct ServerRestartTests {
             // sequence 0 … n-1 once each, value sequence / 2: the sum is (n - 1) · n / 4.
             let n = batches * batchSize
             let summary = try await pg.execute(
-                "SELECT count(*)::text, count(DISTINCT sequence)::text, max(sequence)::text, sum(value)::text FROM ticks")
+                "SELECT count(*)::text, count(DISTINCT sequence)::text, max(sequence)::text, sum(value)::text FROM ticks"
+            )
             #expect(summary[0].values == ["\(n)", "\(n)", "\(n - 1)", "\((n - 1) * n / 4)"])
         } catch {
             try? await server.stop()

@@ -126,7 +126,8 @@ struct TimescaleBatchWriterTests {
                     Task {
                         try await Task.sleep(for: .milliseconds(Int.random(in: 0...20)))
                         let rows = try await admin.execute(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(application)")
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(application)"
+                        )
                         return rows.filter { $0[0] == "t" }.count
                     })
             }
@@ -136,7 +137,9 @@ struct TimescaleBatchWriterTests {
             }
             let result = try await writer.write(
                 rows,
-                offsets: [.init(consumerGroup: "kill", topic: "t", partition: 0, nextOffset: Int64((batch + 1) * batchSize))])
+                offsets: [
+                    .init(consumerGroup: "kill", topic: "t", partition: 0, nextOffset: Int64((batch + 1) * batchSize))
+                ])
             retries += result.attempts - 1
         }
         var kills = 0
@@ -146,7 +149,8 @@ struct TimescaleBatchWriterTests {
         // 60 000 rows with sequence 0…59 999 and value sequence / 2: the sum of values is
         // (0 + 1 + … + 59 999) / 2 = 59 999 · 60 000 / 4 = 899 985 000.
         let summary = try await admin.execute(
-            "SELECT count(*)::text, count(DISTINCT sequence)::text, min(sequence)::text, max(sequence)::text, sum(value)::text FROM ticks")
+            "SELECT count(*)::text, count(DISTINCT sequence)::text, min(sequence)::text, max(sequence)::text, sum(value)::text FROM ticks"
+        )
         #expect(summary[0].values == ["60000", "60000", "0", "59999", "899985000"])
         #expect(
             try await writer.storedOffsets(consumerGroup: "kill") == [
