@@ -4,9 +4,9 @@ import Logging
 /// in one transaction, optionally with the consumed offsets.
 ///
 /// Each ``write(_:offsets:)`` runs one transaction:
-/// 1. `CREATE TEMP TABLE streamkit_stage (LIKE target INCLUDING DEFAULTS, streamkit_seq …) ON COMMIT DROP`
+/// 1. `CREATE TEMP TABLE streamkit_stage (LIKE target INCLUDING DEFAULTS) ON COMMIT DROP`
 /// 2. `COPY streamkit_stage (columns) FROM STDIN (FORMAT binary)`
-/// 3. `INSERT INTO target SELECT DISTINCT ON (key) … ORDER BY key, streamkit_seq DESC ON CONFLICT (key) DO UPDATE`,
+/// 3. `INSERT INTO target SELECT DISTINCT ON (key) … ORDER BY key, ctid DESC ON CONFLICT (key) DO UPDATE`,
 ///    so the last row per key in the batch wins and rows whose values did not change are not rewritten
 /// 4. with offsets: an upsert of each `(consumer_group, topic, partition, next_offset)` into the offsets table
 ///
@@ -32,6 +32,11 @@ public struct TimescaleBatchWriter: Sendable {
     private let stage: SQLIdentifier
     private let createStageSQL: SQLQuery
     private let upsertSQL: SQLQuery
+    private let upsertDistinctSQL: SQLQuery
+    private let keyIndices: [Int]
+    /// Whether the key's binary form decides equality as PostgreSQL does; false for floats (-0 = 0, NaN = NaN),
+    /// numeric (1.0 = 1.00) and jsonb (spacing), whose duplicates only the server can find.
+    private let isKeyComparableInBinary: Bool
 
     /// Makes a writer for `table`, creating the offsets table when `offsetsTable` is given.
     ///
@@ -71,24 +76,32 @@ public struct TimescaleBatchWriter: Sendable {
         self.maxAttempts = maxAttempts
         self.logger = logger
         stage = try SQLIdentifier("streamkit_stage")
-        let sequence = try SQLIdentifier("streamkit_seq")
-        createStageSQL = """
-            CREATE TEMP TABLE \(stage) (LIKE \(table.name) INCLUDING DEFAULTS,
-                \(sequence) bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP
-            """
-        upsertSQL = Self.upsertSQL(table, stage: stage, sequence: sequence)
+        createStageSQL = "CREATE TEMP TABLE \(stage) (LIKE \(table.name) INCLUDING DEFAULTS) ON COMMIT DROP"
+        upsertSQL = Self.upsertSQL(table, stage: stage, deduplicating: false)
+        upsertDistinctSQL = Self.upsertSQL(table, stage: stage, deduplicating: true)
+        keyIndices = table.upsertKey.compactMap { name in table.columns.firstIndex { $0.name == name } }
+        isKeyComparableInBinary = keyIndices.allSatisfy {
+            ![.float32, .float64, .numeric, .jsonb].contains(table.columns[$0].type.kind)
+        }
     }
 
-    static func upsertSQL(_ table: TimescaleTable, stage: SQLIdentifier, sequence: SQLIdentifier) -> SQLQuery {
+    /// The staging table is new in each transaction and filled by one COPY only, so its rows sit in the heap
+    /// in COPY order and `ctid` orders them like the batch (an identity column would cost a sequence call a row).
+    /// With `deduplicating`, the last row per key wins (`DISTINCT ON`); without, the batch must hold each key once.
+    static func upsertSQL(_ table: TimescaleTable, stage: SQLIdentifier, deduplicating: Bool) -> SQLQuery {
         let columns = table.columnIdentifiers
         let key = table.upsertKeyIdentifiers
         let keyNames = Set(key)
         let updated = columns.filter { !keyNames.contains($0) }
-        var sql: SQLQuery = """
-            INSERT INTO \(table.name) AS streamkit_target (\(identifiers: columns))
-            SELECT DISTINCT ON (\(identifiers: key)) \(identifiers: columns) FROM \(stage)
-            ORDER BY \(identifiers: key), \(sequence) DESC
-            """
+        var sql: SQLQuery = "INSERT INTO \(table.name) AS streamkit_target (\(identifiers: columns)) "
+        if deduplicating {
+            sql = sql + """
+                SELECT DISTINCT ON (\(identifiers: key)) \(identifiers: columns) FROM \(stage)
+                ORDER BY \(identifiers: key), ctid DESC
+                """
+        } else {
+            sql = sql + "SELECT \(identifiers: columns) FROM \(stage)"
+        }
         if updated.isEmpty {
             sql = sql + " ON CONFLICT (\(identifiers: key)) DO NOTHING"
         } else {
@@ -147,10 +160,17 @@ public struct TimescaleBatchWriter: Sendable {
                     into: table.name, identifiers: table.columnIdentifiers, columns: table.columns, rows: rows)
             } else {
                 try pg.execute(createStageSQL)
+
                 _ = try pg.copy(
                     into: SQLTableName(name: stage), identifiers: table.columnIdentifiers, columns: table.columns,
                     rows: rows)
-                changed = try pg.execute(upsertSQL).affectedRowCount
+                if mayRepeatKeys(rows) {
+                    // Sorting the batch for DISTINCT ON in memory rather than on disk.
+                    try pg.execute("SET LOCAL work_mem = '64MB'")
+                    changed = try pg.execute(upsertDistinctSQL).affectedRowCount
+                } else {
+                    changed = try pg.execute(upsertSQL).affectedRowCount
+                }
             }
         }
         if let offsetsTable {
@@ -165,6 +185,27 @@ public struct TimescaleBatchWriter: Sendable {
             }
         }
         return changed
+    }
+
+    /// Whether two rows may share an upsert key, in which case the server deduplicates (a sort of the batch).
+    ///
+    /// Compares the keys' binary encodings, which is exactly PostgreSQL's equality for integers, text (with a
+    /// deterministic collation), timestamps, booleans and UUIDs; other key types always take the server path.
+    private func mayRepeatKeys(_ rows: [TimescaleRow]) -> Bool {
+        guard isKeyComparableInBinary else { return true }
+        var seen = Set<[UInt8]>(minimumCapacity: rows.count)
+        var key: [UInt8] = []
+        for row in rows {
+            key.removeAll(keepingCapacity: true)
+            for index in keyIndices {
+                guard index < row.values.count,
+                    let value = row.values[index].converted(to: table.columns[index].type.kind),
+                    (try? value.appendField(to: &key)) != nil
+                else { return true }  // the COPY will report the bad value
+            }
+            if !seen.insert(key).inserted { return true }
+        }
+        return false
     }
 
     /// The offsets stored for `consumerGroup` (optionally one topic), ordered by topic and partition.
