@@ -1,0 +1,54 @@
+import Foundation
+
+/// A second throwaway PostgreSQL, started with `scripts/postgres` in its own directory, that a test may
+/// restart without disturbing the tests that share the `TIMESCALE_URL` server.
+struct ScratchServer {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/postgres")
+
+    /// The script runs initdb as the `postgres` user, which needs root (or that user) and an installed server.
+    static var canStart: Bool {
+        FileManager.default.isExecutableFile(atPath: script.path) && getuid() == 0
+            && FileManager.default.fileExists(atPath: "/usr/lib/postgresql/15/bin/pg_ctl")
+    }
+
+    let directory: URL
+    private(set) var url = ""
+
+    static func start() async throws -> ScratchServer {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("streamkit-pg-\(UInt32.random(in: 0...UInt32.max))")
+        var server = ScratchServer(directory: directory)
+        try await server.run("start")
+        server.url = try String(contentsOf: directory.appendingPathComponent("url"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return server
+    }
+
+    /// The postmaster's process id, from the data directory.
+    func postmasterPID() throws -> String {
+        let pidFile = directory.appendingPathComponent("data/postmaster.pid")
+        return try String(contentsOf: pidFile, encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Runs `scripts/postgres <command>` for this server, on a thread of its own (it blocks for seconds).
+    ///
+    /// `system` rather than `Process`: Foundation's termination handler never fired for this script here.
+    /// Output goes to /dev/null. Success is judged by the script's effects (the url file, a new postmaster).
+    func run(_ command: String) async throws {
+        let line = "STREAMKIT_POSTGRES_DIR='\(directory.path)' '\(Self.script.path)' \(command) >/dev/null 2>&1"
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                _ = system(line)
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Stops the server and removes its directory.
+    func stop() async throws {
+        try await run("stop")
+        try FileManager.default.removeItem(at: directory)
+    }
+}
