@@ -38,7 +38,6 @@ final class TopicSource<Key: StreamKey, Value>: SourceRoot {
         let valueSerde = topic.valueSerde
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         return { view in
-            context.counters.recordsIn += 1
             context.currentSource = CurrentSource(
                 position: view.position, timestamp: view.timestamp, key: view.key, value: view.value,
                 headers: view.headers)

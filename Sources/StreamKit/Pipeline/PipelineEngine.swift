@@ -46,6 +46,7 @@ final class PipelineEngine {
             throw StreamAppError(.recordFailed, "\(tp): \(error)")
         }
         task.nextOffsets[tp] = batch.nextOffset
+        task.context.counters.recordsIn += batch.count
     }
 
     /// Delivers a time signal to every task.

@@ -45,6 +45,8 @@ extension Serde where Value == String {
             name: "string",
             serialize: { value, out in out.append(contentsOf: value.utf8) },
             deserialize: { bytes in
+                // ASCII (most keys) needs no validation; anything else is validated, not repaired.
+                if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
                 guard let string = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
                     throw SerdeError(reason: "invalid UTF-8 in a string")
                 }

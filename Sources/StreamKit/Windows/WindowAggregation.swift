@@ -21,7 +21,7 @@ public struct WindowAggregation<Key: StreamKey, Value, Output> {
         let storeName = name ?? app.graph.nextName(for: spec.kind)
         let store = StoreDescription(
             name: storeName, kind: spec.kind,
-            layout: "\(spec.sizeMs)/\(spec.stepMs) \(Key.self) -> \(Aggregator.State.self)")
+            layout: "\(spec.size.wholeMilliseconds)/\(spec.step.wholeMilliseconds) \(Key.self) -> \(Aggregator.State.self)")
         self.app = app
         self.node = app.graph.addNode(kind: spec.kind, label: "\(storeName): \(spec)", inputs: [frame.node], store: store)
         app.graph.use(

@@ -10,6 +10,8 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     @usableFromInline
     let spec: WindowSpec
     @usableFromInline
+    let bounds: WindowBounds
+    @usableFromInline
     let aggregator: Aggregator
     @usableFromInline
     let store: WindowStore<Key, Aggregator.State>
@@ -33,6 +35,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     ) {
         self.name = name
         self.spec = spec
+        self.bounds = WindowBounds(spec)
         self.aggregator = aggregator
         self.store = WindowStore(name: name)
         self.context = context
@@ -54,9 +57,9 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         let t = record.timestamp.milliseconds
         if t > store.watermark { store.watermark = t }
         lastActivity = context.wallTime
-        let (size, grace, watermark) = (spec.sizeMs, spec.graceMs, store.watermark)
-        try spec.forEachStart(containing: t) { start in
-            if start &+ size &+ grace <= watermark {
+        let watermark = store.watermark
+        try bounds.forEachStart(containing: t) { start in
+            if bounds.isClosed(start: start, at: watermark) {
                 context.counters.late += 1
                 try late(
                     record.withValue(
@@ -78,7 +81,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     /// Emits and removes every window whose end + grace is at most `watermark`.
     @inlinable
     func closeWindows(upTo watermark: Int64) throws {
-        while let start = store.earliestStart, start &+ spec.sizeMs &+ spec.graceMs <= watermark {
+        while let start = store.earliestStart, bounds.isClosed(start: start, at: watermark) {
             try emitFinal(store.popFirstBucket())
         }
     }
@@ -89,7 +92,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
             let key = bucket.keys[i]
             let value = WindowResult(
                 key: key, start: EventTime(milliseconds: bucket.start),
-                end: EventTime(milliseconds: bucket.start + spec.sizeMs), value: aggregator.output(of: bucket.states[i]))
+                end: EventTime(milliseconds: bucket.start + bounds.size), value: aggregator.output(of: bucket.states[i]))
             try final(StreamRecord(key: key, value: value, timestamp: EventTime(milliseconds: bucket.start)))
         }
     }
@@ -100,7 +103,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         key: Key, start: Int64, state: Aggregator.State, record: StreamRecord<Key, Value>
     ) -> StreamRecord<Key, Result> {
         let value = WindowResult(
-            key: key, start: EventTime(milliseconds: start), end: EventTime(milliseconds: start + spec.sizeMs),
+            key: key, start: EventTime(milliseconds: start), end: EventTime(milliseconds: start + bounds.size),
             value: aggregator.output(of: state))
         return StreamRecord(
             key: key, value: value, timestamp: record.timestamp, headers: record.headers, position: record.position)
@@ -119,7 +122,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
             // Close everything open, and move the watermark past the last closed window so that a
             // record for it arriving later counts as late rather than reopening it.
             while let start = store.earliestStart {
-                store.watermark = Swift.max(store.watermark, start &+ spec.sizeMs &+ spec.graceMs)
+                store.watermark = Swift.max(store.watermark, start &+ bounds.size &+ bounds.grace)
                 try emitFinal(store.popFirstBucket())
             }
         }

@@ -19,14 +19,7 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         self.idleTimeout = idleTimeout
     }
 
-    @inlinable
-    var sizeMs: Int64 { size.wholeMilliseconds }
-    @inlinable
-    var stepMs: Int64 { step.wholeMilliseconds }
-    @inlinable
-    var graceMs: Int64 { grace.wholeMilliseconds }
-
-    @inlinable
+    @usableFromInline
     var kind: String { size == step ? "tumbling-window" : "hopping-window" }
 
     @inlinable
@@ -36,18 +29,37 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         if let idleTimeout { text += ", idle close \(idleTimeout)" }
         return text
     }
+}
 
-    /// The starts (ms) of every window that contains `t`, earliest first.
-    @inline(__always)
+/// A window spec in milliseconds, computed once per operator so the hot path does plain integer math.
+@usableFromInline
+struct WindowBounds {
+    @usableFromInline let size: Int64
+    @usableFromInline let step: Int64
+    @usableFromInline let grace: Int64
+
     @inlinable
+    init(_ spec: WindowSpec) {
+        size = spec.size.wholeMilliseconds
+        step = spec.step.wholeMilliseconds
+        grace = spec.grace.wholeMilliseconds
+    }
+
+    /// Calls `body` with the start (ms) of every window that contains `t`, earliest first.
+    @inlinable @inline(__always)
     func forEachStart(containing t: Int64, _ body: (Int64) throws -> Void) rethrows {
-        let last = floorDivide(t, stepMs) * stepMs
-        var start = floorDivide(t - sizeMs, stepMs) * stepMs + stepMs
+        if step == size { return try body(floorDivide(t, size) &* size) }
+        let last = floorDivide(t, step) &* step
+        var start = floorDivide(t &- size, step) &* step &+ step
         while start <= last {
             try body(start)
-            start += stepMs
+            start &+= step
         }
     }
+
+    /// Whether the window starting at `start` has closed at `watermark`.
+    @inlinable @inline(__always)
+    func isClosed(start: Int64, at watermark: Int64) -> Bool { start &+ size &+ grace <= watermark }
 }
 
 /// Floor division (rounds toward −∞, unlike `/`), so windows before the epoch are aligned too.
