@@ -8,6 +8,7 @@ final class StreamGraph {
     private(set) var topicOrder: [String] = []
     private(set) var sources: [String: any SourceRoot] = [:]
     private(set) var sinks: [any AnySinkFlusher] = []
+    private(set) var asyncSources: [any AsyncSourceRoot] = []
     private var nameCounters: [String: Int] = [:]
 
     /// Adds an operator node; returns its id.
@@ -53,6 +54,11 @@ final class StreamGraph {
         let source = make()
         sources[topic.name] = source
         return source
+    }
+
+    @usableFromInline
+    func addAsyncSource(_ source: any AsyncSourceRoot) {
+        asyncSources.append(source)
     }
 
     @usableFromInline

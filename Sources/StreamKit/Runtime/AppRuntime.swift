@@ -59,7 +59,12 @@ final class AppRuntime<C: Clock<Duration>> {
 
         let consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
         let producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? "\(app.name)-producer" : nil)
-        try await consumer.subscribe(to: app.graph.inputTopics)
+        let inputTopics = app.graph.inputTopics
+        if !inputTopics.isEmpty { try await consumer.subscribe(to: inputTopics) }
+        let asyncSources = app.graph.asyncSources
+        if !asyncSources.isEmpty { try await installTask(0) }
+        let readers = asyncSources.map { $0.start() }
+        defer { for reader in readers { reader.cancel() } }
         if isExactlyOnce { try await producer.beginTransaction() }
         logger.info("started", metadata: ["inputs": "\(app.graph.inputTopics)", "guarantee": "\(app.guarantee)"])
 
@@ -68,7 +73,9 @@ final class AppRuntime<C: Clock<Duration>> {
         var lastRecord = elapsed
         do {
             while !Task.isCancelled {
-                let poll = try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
+                let poll =
+                    inputTopics.isEmpty
+                    ? BrokerPoll() : try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
                 for event in poll.events { try await handle(event, consumer: consumer, producer: producer) }
                 let now = elapsed
                 // Joining a group takes seconds on Kafka; the backtest's idle time counts from the assignment.
@@ -78,6 +85,16 @@ final class AppRuntime<C: Clock<Duration>> {
                     try engine.process(batch)
                     sinceCheckpoint += batch.count
                     lastRecord = now
+                }
+                var drained = 0
+                if let task = engine.tasks[0] {
+                    for source in asyncSources { drained += try source.drain(into: task.context) }
+                }
+                if drained > 0 {
+                    sinceCheckpoint += drained
+                    lastRecord = now
+                } else if inputTopics.isEmpty {
+                    try await clock.sleep(for: .milliseconds(1))
                 }
                 try engine.signal(.wallClock(now))
                 try produceOutputs(with: producer)
@@ -89,7 +106,9 @@ final class AppRuntime<C: Clock<Duration>> {
                     sinceCheckpoint = 0
                     lastCheckpoint = elapsed
                 }
-                if case .backtest(let idle) = mode, poll.batches.isEmpty, now - lastRecord >= idle {
+                if case .backtest(let idle) = mode, poll.batches.isEmpty, drained == 0,
+                    asyncSources.allSatisfy(\.isExhausted), now - lastRecord >= idle
+                {
                     try engine.signal(.watermark(EventTime(milliseconds: .max)))
                     try produceOutputs(with: producer)
                     break
@@ -127,15 +146,7 @@ final class AppRuntime<C: Clock<Duration>> {
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions)"])
         case .assigned(let partitions):
             assigned.formUnion(partitions)
-            for number in Set(partitions.map(\.partition)).sorted() where engine.tasks[number] == nil {
-                let task = engine.makeTask(partition: number)
-                for store in task.context.stores {
-                    let changelog = TopicPartition(
-                        topic: changelogTopicName(app: app.name, store: store.name), partition: number)
-                    try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
-                }
-                engine.install(task)
-            }
+            for number in Set(partitions.map(\.partition)).sorted() { try await installTask(number) }
             for sink in app.graph.sinks {
                 for (partition, offset) in try await sink.storedOffsets(for: partitions) ?? [:] {
                     try consumer.seek(partition, to: offset)
@@ -143,6 +154,17 @@ final class AppRuntime<C: Clock<Duration>> {
             }
             logger.info("partitions assigned and restored", metadata: ["partitions": "\(partitions)"])
         }
+    }
+
+    /// Builds the task of a partition number, restores its stores from their changelogs, installs it.
+    private func installTask(_ number: Int) async throws {
+        guard engine.tasks[number] == nil else { return }
+        let task = engine.makeTask(partition: number)
+        for store in task.context.stores {
+            let changelog = TopicPartition(topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+            try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
+        }
+        engine.install(task)
     }
 
     /// Pauses every assigned partition, flushes the sinks, and resumes: no unbounded buffering.

@@ -103,6 +103,22 @@ public final class PipelineHarness {
         try pump()
     }
 
+    /// Reads every `AsyncSequence` source of the app to its end and processes its elements (in task 0),
+    /// with everything they cause.
+    public func processAsyncSources() async throws {
+        let sources = app.graph.asyncSources
+        let readers = sources.map { $0.start() }
+        defer { for reader in readers { reader.cancel() } }
+        guard let task = engine.tasks[0] else { return }
+        while !sources.allSatisfy(\.isExhausted) {
+            var drained = 0
+            for source in sources { drained += try source.drain(into: task.context) }
+            try routeOutputs()
+            try pump()
+            if drained == 0 { await Task.yield() }
+        }
+    }
+
     // MARK: - Time
 
     /// Raises the watermark of every partition to `time`, closing the windows that ends there.
