@@ -49,6 +49,10 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
         var rows: [TimescaleRow] = []
         var oldest: ContinuousClock.Instant?
         var statistics = TimescaleSinkStatistics()
+        /// Exactly once: per partition, the next offset stored in the database when the partition was assigned.
+        /// Values from records before it are already in the table (written with those offsets), so a source
+        /// that did not seek there, or not in time, replays them without effect.
+        var fence: [TopicPartition: Int64] = [:]
     }
 
     private struct Prepared {
@@ -185,6 +189,12 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     public func append(_ value: Value, context: SinkContext) throws {
         let row = try makeRow(value)
         buffer.withLock { buffer in
+            if !buffer.fence.isEmpty, let position = context.position,
+                position.offset < buffer.fence[position.topicPartition] ?? .min
+            {
+                buffer.statistics.skippedReplayCount += 1
+                return
+            }
             if buffer.rows.isEmpty { buffer.oldest = .now }
             buffer.rows.append(row)
         }
@@ -244,6 +254,9 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     /// In exactly-once mode, the next offsets stored for `partitions` by the sink's group (partitions never
     /// written are left out); `nil` at least once, so the runtime uses the broker's committed offsets.
     ///
+    /// The sink also remembers them: values from records before these offsets, which the table already holds,
+    /// are skipped by ``append(_:context:)`` if the source replays them anyway.
+    ///
     /// - Throws: Server and connection errors; the runtime then fails the assignment.
     public func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
         guard let group = guarantee.consumerGroup else { return nil }
@@ -253,6 +266,7 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
             let partition = TopicPartition(topic: offset.topic, partition: Int(offset.partition))
             if wanted.contains(partition) { result[partition] = offset.nextOffset }
         }
+        buffer.withLock { $0.fence.merge(result) { max($0, $1) } }
         return result
     }
 

@@ -39,4 +39,6 @@ public struct TimescaleSinkStatistics: Sendable, Hashable {
     public var changedRowCount = 0
     /// Rows appended and not yet written.
     public var bufferedRowCount = 0
+    /// Exactly once: values skipped because their source record was already written with the stored offsets.
+    public var skippedReplayCount = 0
 }
