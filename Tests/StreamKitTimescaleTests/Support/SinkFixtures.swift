@@ -39,17 +39,10 @@ struct BarRow: Codable, Hashable, Sendable {
     var meanMid: Double
     var minBid: Double
     var maxAsk: Double
+}
 
-    init(symbol: String, windowStart: EventTime, windowEnd: EventTime, tickCount: Int, meanMid: Double, minBid: Double, maxAsk: Double) {
-        self.symbol = symbol
-        self.windowStart = windowStart
-        self.windowEnd = windowEnd
-        self.tickCount = tickCount
-        self.meanMid = meanMid
-        self.minBid = minBid
-        self.maxAsk = maxAsk
-    }
-
+extension BarRow {
+    /// The row of one closed window.
     init(_ result: WindowResult<String, Bar>) {
         self.init(
             symbol: result.key, windowStart: result.start, windowEnd: result.end, tickCount: result.value.count,
