@@ -1,4 +1,5 @@
 import Foundation
+import StreamKit
 
 /// A Swift value that maps to one ``TimescaleValue``; interpolating one into an ``SQLQuery`` binds it.
 public protocol TimescaleValueConvertible {
@@ -74,6 +75,11 @@ extension TimescaleNumeric: TimescaleValueConvertible {
 extension TimescaleTimestamp: TimescaleValueConvertible {
     /// `.timestamptz`.
     public var timescaleValue: TimescaleValue { .timestamptz(self) }
+}
+
+extension EventTime: TimescaleValueConvertible {
+    /// `.timestamptz`: window bounds and record times are stored as points in time.
+    public var timescaleValue: TimescaleValue { .timestamptz(TimescaleTimestamp(millisecondsSinceUnixEpoch: milliseconds)) }
 }
 
 extension Optional: TimescaleValueConvertible where Wrapped: TimescaleValueConvertible {

@@ -32,7 +32,18 @@ public struct TimescaleRowEncoder: Sendable {
         columns = table.columns
         self.keyStrategy = keyStrategy
         isNotNull = table.isNotNull
-        indexByName = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.name, $0) })
+        var indexByName = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.name, $0) })
+        if keyStrategy == .convertToSnakeCase {
+            // The coding key that converts to each column name, found once here rather than converting every
+            // key of every row: `window_start` ← `windowStart`. Kept only where the conversion agrees.
+            for (index, column) in table.columns.enumerated() {
+                let key = Self.camelCase(column.name)
+                if key != column.name, Self.snakeCase(key) == column.name, indexByName[key] == nil {
+                    indexByName[key] = index
+                }
+            }
+        }
+        self.indexByName = indexByName
     }
 
     /// Encodes `value` into a row.
@@ -53,8 +64,23 @@ public struct TimescaleRowEncoder: Sendable {
     func columnIndex(for key: any CodingKey) -> Int? {
         switch keyStrategy {
         case .useDefaultKeys: indexByName[key.stringValue]
-        case .convertToSnakeCase: indexByName[Self.snakeCase(key.stringValue)]
+        case .convertToSnakeCase: indexByName[key.stringValue] ?? indexByName[Self.snakeCase(key.stringValue)]
         }
+    }
+
+    /// `window_start` → `windowStart`: the inverse of ``snakeCase(_:)`` where there is one.
+    static func camelCase(_ name: String) -> String {
+        var result = ""
+        var upperNext = false
+        for character in name {
+            if character == "_" && !result.isEmpty {
+                upperNext = true
+            } else {
+                result.append(contentsOf: upperNext ? character.uppercased() : String(character))
+                upperNext = false
+            }
+        }
+        return result
     }
 
     static func snakeCase(_ name: String) -> String {

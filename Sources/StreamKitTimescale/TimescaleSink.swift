@@ -1,0 +1,311 @@
+import Logging
+import StreamKit
+import Synchronization
+
+/// A StreamKit sink that writes a frame's values into a PostgreSQL or TimescaleDB table.
+///
+/// `append` only turns the value into a row (``TimescaleRowEncoder``, property names in snake_case) and
+/// buffers it. `flush(checkpoint:)`, which the runtime calls at every checkpoint before committing the source
+/// offsets, writes the whole buffer in one transaction through ``TimescaleBatchWriter``: binary COPY into a
+/// staging table, then an upsert on the table's key, retried after a lost connection. The table and its
+/// TimescaleDB features are created on the first flush (or by ``prepare()``); on plain PostgreSQL the skipped
+/// features are logged once.
+///
+///     let pg = try TimescaleConnection(url)   // connects on first use
+///     app.dataframe(ticks)
+///         .tumblingWindow(.seconds(1), grace: .milliseconds(200))
+///         .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
+///         .final()
+///         .to(try TimescaleSink(table: "bars_1s", on: pg, upsertKey: ["symbol", "window_start"], row: BarRow.init))
+///
+/// where `BarRow` is a `Codable` struct with `symbol`, `windowStart` (an `EventTime`, stored as `timestamptz`)
+/// and the aggregate's fields, made from a `WindowResult<String, Bar>`. Its properties are the table's columns.
+///
+/// **Batching and backpressure.** The sink reports ``isBackpressured`` once it holds `batchSize` rows, or when
+/// its oldest row has waited `maxBatchAge`; the runtime then pauses the sources and flushes, so memory stays
+/// bounded by about one batch per checkpoint interval.
+///
+/// **Guarantees.** At least once (the default), a crash replays the records since the last checkpoint and the
+/// upsert key keeps the table exact. With ``TimescaleSinkGuarantee/exactlyOnce(group:offsetsTable:)`` each
+/// checkpoint's flush stores the next source offsets in the same transaction as the rows, and
+/// ``storedOffsets(for:)`` hands them to the runtime on partition assignment, so the sources resume exactly
+/// after the last committed batch. A backpressure flush, which carries no offsets, writes its rows ahead of
+/// the checkpoint that covers them; after a crash they are written again, identically.
+///
+/// Flushes are expected one at a time, as the runtime makes them.
+public final class TimescaleSink<Value: Sendable>: StreamSink {
+    /// The table written to.
+    public let table: TimescaleTable
+    /// The connection the sink writes through; it reconnects with the connection's backoff.
+    public let connection: TimescaleConnection
+    /// At least once, or exactly once with offsets in the database.
+    public let guarantee: TimescaleSinkGuarantee
+    /// Rows buffered before the sink asks the runtime for a flush.
+    public let batchSize: Int
+    /// The longest a buffered row waits before the sink asks for a flush; `nil` waits for the checkpoint.
+    public let maxBatchAge: Duration?
+
+    private struct Buffer {
+        var rows: [TimescaleRow] = []
+        var oldest: ContinuousClock.Instant?
+        var statistics = TimescaleSinkStatistics()
+        /// Exactly once: per partition, the next offset stored in the database when the partition was assigned.
+        /// Values from records before it are already in the table (written with those offsets), so a source
+        /// that did not seek there, or not in time, replays them without effect.
+        var fence: [TopicPartition: Int64] = [:]
+    }
+
+    private struct Prepared {
+        var writer: TimescaleBatchWriter
+        var report: TimescaleSchemaReport
+    }
+
+    private let makeRow: @Sendable (Value) throws -> TimescaleRow
+    private let maxAttempts: Int
+    private let logger: Logger
+    private let buffer = Mutex(Buffer())
+    private let prepared = Mutex<Prepared?>(nil)
+
+    private init(
+        table: TimescaleTable, connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee, batchSize: Int,
+        maxBatchAge: Duration?, maxAttempts: Int, logger: Logger, makeRow: @escaping @Sendable (Value) throws -> TimescaleRow
+    ) throws(TimescaleError) {
+        guard batchSize >= 1 else { throw .configuration("batchSize", "use at least 1 row") }
+        if let maxBatchAge, maxBatchAge <= .zero {
+            throw .configuration("maxBatchAge", "use a positive duration, or nil to flush at checkpoints only")
+        }
+        guard maxAttempts >= 1 else { throw .configuration("maxAttempts", "use at least 1") }
+        if let group = guarantee.consumerGroup, group.isEmpty {
+            throw .configuration("guarantee", "exactlyOnce needs the app's name as its group")
+        }
+        if let offsetsTable = guarantee.offsetsTable {
+            _ = try SQLTableName(offsetsTable, setting: "guarantee.offsetsTable")
+        }
+        self.table = table
+        self.connection = connection
+        self.guarantee = guarantee
+        self.batchSize = batchSize
+        self.maxBatchAge = maxBatchAge
+        self.maxAttempts = maxAttempts
+        self.logger = logger
+        self.makeRow = makeRow
+    }
+
+    // MARK: - Making a sink
+
+    /// Makes a sink that writes each value as one row of `table`, its properties filling the columns of the
+    /// same snake_case name.
+    ///
+    /// - Parameters:
+    ///   - table: The table description; created on the first flush when missing.
+    ///   - connection: Shared with other work only if that tolerates the sink's reconnects.
+    ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce(group: app.name)`.
+    ///   - batchSize: Rows buffered before the sink asks for a flush.
+    ///   - maxBatchAge: How long a buffered row may wait before the sink asks for a flush; `nil` for checkpoints only.
+    ///   - maxAttempts: Transactions tried per flush; each retry after a lost connection reconnects first.
+    ///   - logger: Receives retry warnings; never values or credentials.
+    /// - Throws: A configuration error naming the setting (`batchSize`, `maxBatchAge`, `guarantee`…).
+    public convenience init(
+        table: TimescaleTable, on connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee = .atLeastOnce,
+        batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1), maxAttempts: Int = 5,
+        logger: Logger = Logger(label: "StreamKitTimescale")
+    ) throws(TimescaleError) where Value: Encodable {
+        let encoder = TimescaleRowEncoder(table: table, keyStrategy: .convertToSnakeCase)
+        try self.init(
+            table: table, connection: connection, guarantee: guarantee, batchSize: batchSize, maxBatchAge: maxBatchAge,
+            maxAttempts: maxAttempts, logger: logger, makeRow: { try encoder.encode($0) })
+    }
+
+    /// Makes a sink that maps each value to a row type first: the way to store window results, or any value
+    /// whose stored form differs from its in-memory one.
+    ///
+    ///     TimescaleSink(table: bars, on: pg) { (r: WindowResult<String, Bar>) in
+    ///         BarRow(symbol: r.key, windowStart: r.start, windowEnd: r.end, count: r.value.count, meanMid: r.value.meanMid)
+    ///     }
+    ///
+    /// - Parameter row: Runs on the hot path for every value; keep it free of I/O. Throwing follows the app's
+    ///   error policy for the record. See ``init(table:on:guarantee:batchSize:maxBatchAge:maxAttempts:logger:)``
+    ///   for the other parameters.
+    public convenience init<Row: Encodable & Sendable>(
+        table: TimescaleTable, on connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee = .atLeastOnce,
+        batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1), maxAttempts: Int = 5,
+        logger: Logger = Logger(label: "StreamKitTimescale"), row: @escaping @Sendable (Value) throws -> Row
+    ) throws(TimescaleError) {
+        let encoder = TimescaleRowEncoder(table: table, keyStrategy: .convertToSnakeCase)
+        try self.init(
+            table: table, connection: connection, guarantee: guarantee, batchSize: batchSize, maxBatchAge: maxBatchAge,
+            maxAttempts: maxAttempts, logger: logger, makeRow: { try encoder.encode(row($0)) })
+    }
+
+    /// Makes a sink for a table whose columns are the stored properties of `Value` (see
+    /// ``TimescaleTable/init(name:rowType:upsertKey:timeColumn:chunkInterval:compression:retention:continuousAggregates:)``),
+    /// with TimescaleDB's default compression and retention when `timeColumn` makes it a hypertable.
+    ///
+    ///     .to(try TimescaleSink(table: "ticks", on: pg, upsertKey: ["symbol", "sequence"]))
+    ///
+    /// - Parameters:
+    ///   - table: `"name"` or `"schema.name"`.
+    ///   - upsertKey: Column names (snake_case) of the primary key; a replayed row with the same key replaces
+    ///     the stored one. Empty means append-only, which is exact only with `.exactlyOnce`.
+    ///   - timeColumn: The hypertable's time column, which must be in a non-empty upsert key; `nil` for a plain table.
+    /// - Throws: A configuration error naming the setting: `table` for an invalid name, `upsertKey` or
+    ///   `timeColumn` for a column `Value` does not have, `rowType` when `Value` is not a struct of named properties.
+    public convenience init(
+        table: String, on connection: TimescaleConnection, upsertKey: [String], timeColumn: String? = nil,
+        guarantee: TimescaleSinkGuarantee = .atLeastOnce, batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1),
+        maxAttempts: Int = 5, logger: Logger = Logger(label: "StreamKitTimescale")
+    ) throws(TimescaleError) where Value: Codable {
+        try self.init(
+            table: TimescaleTable(name: table, rowType: Value.self, upsertKey: upsertKey, timeColumn: timeColumn),
+            on: connection, guarantee: guarantee, batchSize: batchSize, maxBatchAge: maxBatchAge,
+            maxAttempts: maxAttempts, logger: logger)
+    }
+
+    /// Makes a sink that maps each value to `Row`, for a table whose columns are the stored properties of `Row`:
+    /// the shortest way to store window results.
+    ///
+    ///     .to(try TimescaleSink(table: "bars_1s", on: pg, upsertKey: ["symbol", "window_start"], row: BarRow.init))
+    ///
+    /// See ``init(table:on:upsertKey:timeColumn:guarantee:batchSize:maxBatchAge:maxAttempts:logger:)`` for the
+    /// table parameters and ``init(table:on:guarantee:batchSize:maxBatchAge:maxAttempts:logger:row:)`` for `row`.
+    public convenience init<Row: Codable & Sendable>(
+        table: String, on connection: TimescaleConnection, upsertKey: [String], timeColumn: String? = nil,
+        guarantee: TimescaleSinkGuarantee = .atLeastOnce, batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1),
+        maxAttempts: Int = 5, logger: Logger = Logger(label: "StreamKitTimescale"),
+        row: @escaping @Sendable (Value) throws -> Row
+    ) throws(TimescaleError) {
+        try self.init(
+            table: TimescaleTable(name: table, rowType: Row.self, upsertKey: upsertKey, timeColumn: timeColumn),
+            on: connection, guarantee: guarantee, batchSize: batchSize, maxBatchAge: maxBatchAge,
+            maxAttempts: maxAttempts, logger: logger, row: row)
+    }
+
+    // MARK: - StreamSink
+
+    /// Maps `value` to a row and buffers it; no I/O.
+    ///
+    /// - Throws: A value-type ``TimescaleError`` naming the column when a property does not fit it or a
+    ///   `NOT NULL` column gets no value; the app's error policy decides what happens to the record.
+    public func append(_ value: Value, context: SinkContext) throws {
+        let row = try makeRow(value)
+        buffer.withLock { buffer in
+            if !buffer.fence.isEmpty, let position = context.position,
+                position.offset < buffer.fence[position.topicPartition] ?? .min
+            {
+                buffer.statistics.skippedReplayCount += 1
+                return
+            }
+            if buffer.rows.isEmpty { buffer.oldest = .now }
+            buffer.rows.append(row)
+        }
+    }
+
+    /// Writes every buffered row in one transaction, with the checkpoint's offsets in exactly-once mode.
+    ///
+    /// Creates the table on the first call. On failure the rows stay buffered, in order, for the next flush.
+    /// - Throws: Server and connection errors after the writer's retries; a configuration error when an
+    ///   exactly-once sink is flushed by an app other than its `group`.
+    public func flush(checkpoint: SinkCheckpoint) async throws {
+        let writer = try await preparedWriter()
+        var offsets: [TimescaleOffset] = []
+        if let group = guarantee.consumerGroup {
+            guard checkpoint.group == group else {
+                throw TimescaleError.configuration(
+                    "guarantee", "the sink stores offsets for group \"\(group)\" but app \"\(checkpoint.group)\" flushed it")
+            }
+            offsets = checkpoint.nextOffsets.sorted { $0.key < $1.key }.map { partition, next in
+                TimescaleOffset(
+                    consumerGroup: group, topic: partition.topic, partition: Int32(partition.partition),
+                    nextOffset: next)
+            }
+        }
+        let (rows, oldest) = buffer.withLock { buffer in
+            var rows: [TimescaleRow] = []
+            swap(&rows, &buffer.rows)
+            defer { buffer.oldest = nil }
+            return (rows, buffer.oldest)
+        }
+        guard !rows.isEmpty || !offsets.isEmpty else { return }
+        do {
+            let result = try await writer.write(rows, offsets: offsets)
+            buffer.withLock { buffer in
+                buffer.statistics.flushCount += 1
+                buffer.statistics.writtenRowCount += result.rowCount
+                buffer.statistics.changedRowCount += result.changedRowCount
+            }
+        } catch {
+            buffer.withLock { buffer in
+                buffer.rows = rows + buffer.rows
+                if !rows.isEmpty { buffer.oldest = oldest }
+            }
+            throw error
+        }
+    }
+
+    /// Whether the buffer holds `batchSize` rows, or its oldest row has waited `maxBatchAge`.
+    public var isBackpressured: Bool {
+        buffer.withLock { buffer in
+            if buffer.rows.count >= batchSize { return true }
+            guard let maxBatchAge, let oldest = buffer.oldest else { return false }
+            return oldest.duration(to: .now) >= maxBatchAge
+        }
+    }
+
+    /// In exactly-once mode, the next offsets stored for `partitions` by the sink's group (partitions never
+    /// written are left out); `nil` at least once, so the runtime uses the broker's committed offsets.
+    ///
+    /// The sink also remembers them: values from records before these offsets, which the table already holds,
+    /// are skipped by ``append(_:context:)`` if the source replays them anyway.
+    ///
+    /// - Throws: Server and connection errors; the runtime then fails the assignment.
+    public func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
+        guard let group = guarantee.consumerGroup else { return nil }
+        let wanted = Set(partitions)
+        var result: [TopicPartition: Int64] = [:]
+        for offset in try await preparedWriter().storedOffsets(consumerGroup: group) {
+            let partition = TopicPartition(topic: offset.topic, partition: Int(offset.partition))
+            if wanted.contains(partition) { result[partition] = offset.nextOffset }
+        }
+        buffer.withLock { $0.fence.merge(result) { max($0, $1) } }
+        return result
+    }
+
+    // MARK: - Setup and state
+
+    /// Connects if needed and creates the table, its TimescaleDB features and the offsets table; runs once.
+    ///
+    /// The first flush calls it; call it yourself to fail at startup rather than at the first checkpoint.
+    /// - Returns: What was set up and which TimescaleDB features were skipped (logged once as a warning).
+    /// - Throws: Connection and server errors.
+    @discardableResult
+    public func prepare() async throws -> TimescaleSchemaReport {
+        try await prepareOnce().report
+    }
+
+    private func preparedWriter() async throws -> TimescaleBatchWriter {
+        try await prepareOnce().writer
+    }
+
+    private func prepareOnce() async throws -> Prepared {
+        if let done = prepared.withLock({ $0 }) { return done }
+        if await !connection.isConnected { try await connection.reconnect() }
+        // Both steps are idempotent, so two racing first calls do no harm; the first result is kept.
+        let report = try await connection.ensureSchema(for: table)
+        let writer = try await TimescaleBatchWriter.make(
+            connection: connection, table: table, offsetsTable: guarantee.offsetsTable, maxAttempts: maxAttempts,
+            logger: logger)
+        return prepared.withLock { prepared in
+            if prepared == nil { prepared = Prepared(writer: writer, report: report) }
+            return prepared!
+        }
+    }
+
+    /// What the sink has written and holds.
+    public var statistics: TimescaleSinkStatistics {
+        buffer.withLock { buffer in
+            var statistics = buffer.statistics
+            statistics.bufferedRowCount = buffer.rows.count
+            return statistics
+        }
+    }
+}
