@@ -23,6 +23,9 @@ final class InMemoryConsumer: BrokerConsumer {
 
     func poll(maxRecords: Int, timeout: Duration) async throws -> BrokerPoll {
         var poll = BrokerPoll(events: rebalance())
+        // As with Kafka, records of newly assigned partitions come with a later poll, after the runtime
+        // restored their state and sought to stored offsets.
+        if !poll.events.isEmpty { return poll }
         var budget = maxRecords
         for partition in assigned.sorted() where !paused.contains(partition) && budget > 0 {
             let position = positions[partition] ?? 0

@@ -76,12 +76,16 @@ final class AppRuntime<C: Clock<Duration>> {
                 let poll =
                     inputTopics.isEmpty
                     ? BrokerPoll() : try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
-                for event in poll.events { try await handle(event, consumer: consumer, producer: producer) }
+                var sought: Set<TopicPartition> = []
+                for event in poll.events {
+                    sought.formUnion(try await handle(event, consumer: consumer, producer: producer))
+                }
                 let now = elapsed
                 // Joining a group takes seconds on Kafka; the backtest's idle time counts from the assignment.
                 if !poll.events.isEmpty { lastRecord = now }
                 engine.setWallTime(now)
-                for batch in poll.batches {
+                // Records polled before a seek to stored offsets are read again from there.
+                for batch in poll.batches where !sought.contains(batch.topicPartition) {
                     try engine.process(batch)
                     sinceCheckpoint += batch.count
                     lastRecord = now
@@ -99,7 +103,14 @@ final class AppRuntime<C: Clock<Duration>> {
                 try engine.signal(.wallClock(now))
                 try produceOutputs(with: producer)
                 if app.graph.sinks.contains(where: \.isBackpressured) {
-                    try await relieveBackpressure(consumer: consumer)
+                    // A sink that cannot keep up: stop fetching, checkpoint (which flushes it with the
+                    // offsets it covers), go on. No unbounded buffering.
+                    let partitions = assigned.sorted()
+                    try consumer.pause(partitions)
+                    try await checkpoint(consumer: consumer, producer: producer)
+                    try consumer.resume(partitions)
+                    sinceCheckpoint = 0
+                    lastCheckpoint = elapsed
                 }
                 if sinceCheckpoint >= app.checkpointPolicy.records || now - lastCheckpoint >= app.checkpointPolicy.interval {
                     try await checkpoint(consumer: consumer, producer: producer)
@@ -134,9 +145,11 @@ final class AppRuntime<C: Clock<Duration>> {
         metrics.record(engine.drainCounters())
     }
 
+    /// Applies an assignment change; returns the partitions it sought to offsets stored by sinks.
     private func handle(
         _ event: AssignmentEvent, consumer: any BrokerConsumer, producer: any BrokerProducer
-    ) async throws {
+    ) async throws -> Set<TopicPartition> {
+        var sought: Set<TopicPartition> = []
         switch event {
         case .revoked(let partitions):
             try await checkpoint(consumer: consumer, producer: producer)
@@ -150,10 +163,12 @@ final class AppRuntime<C: Clock<Duration>> {
             for sink in app.graph.sinks {
                 for (partition, offset) in try await sink.storedOffsets(for: partitions) ?? [:] {
                     try consumer.seek(partition, to: offset)
+                    sought.insert(partition)
                 }
             }
             logger.info("partitions assigned and restored", metadata: ["partitions": "\(partitions)"])
         }
+        return sought
     }
 
     /// Builds the task of a partition number, restores its stores from their changelogs, installs it.
@@ -165,15 +180,6 @@ final class AppRuntime<C: Clock<Duration>> {
             try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
         }
         engine.install(task)
-    }
-
-    /// Pauses every assigned partition, flushes the sinks, and resumes: no unbounded buffering.
-    private func relieveBackpressure(consumer: any BrokerConsumer) async throws {
-        let partitions = assigned.sorted()
-        try consumer.pause(partitions)
-        let checkpoint = SinkCheckpoint(group: app.name, nextOffsets: [:])
-        for sink in app.graph.sinks where sink.isBackpressured { try await sink.flush(checkpoint: checkpoint) }
-        try consumer.resume(partitions)
     }
 
     /// Flush sinks and the producer (with the changelogs), then commit the offsets.

@@ -54,6 +54,12 @@ public struct SinkCheckpoint: Sendable {
     public var group: String
     /// For each input partition, the offset of the next record to read.
     public var nextOffsets: [TopicPartition: Int64]
+
+    /// Makes a checkpoint description (the runtime makes these; tests and benchmarks may too).
+    public init(group: String, nextOffsets: [TopicPartition: Int64]) {
+        self.group = group
+        self.nextOffsets = nextOffsets
+    }
 }
 
 /// Type-erased flushing of the sinks a graph writes to.

@@ -102,17 +102,12 @@ struct TimescaleSinkExactlyOnceTests {
         let (app, sink, fault) = try Self.makeApp(broker: broker, schema: schema)
         try await app.run(mode: .backtest(idle: .milliseconds(200)))
 
-        // The runtime seeks to the database's offsets on assignment, but the in-memory consumer has already
-        // fetched from the broker's committed ones (40) in the poll that reported the assignment, and the seek
-        // then rewinds it to 55: 40..<100 and 55..<100 are both delivered. The sink skips 40..<55, which it
-        // knows are stored; 55..<100 arrive twice in one run, which only a fix in the core can prevent
-        // (no fetch in a poll that assigns partitions). Until then these expectations fail, as known.
-        #expect(sink.statistics.skippedReplayCount == 15)
-        await withKnownIssue("InMemoryConsumer.poll fetches in the poll that assigns partitions, before the seek") {
-            #expect(fault.count == 45)  // 55..<100 only
-            #expect(sink.statistics.writtenRowCount == 45)
-            try await Self.expectEveryTickOnce(pg, count: 100)
-        }
+        // The runtime seeks to the database's offsets (55) on assignment, ahead of the broker's (40), and
+        // reads nothing before the seek: only 55..<100 arrive, none of them twice.
+        #expect(sink.statistics.skippedReplayCount == 0)
+        #expect(fault.count == 45)  // 55..<100 only
+        #expect(sink.statistics.writtenRowCount == 45)
+        try await Self.expectEveryTickOnce(pg, count: 100)
         let all = try Self.offsets(after: 100, in: broker)
         #expect(try await Self.storedOffsets(pg) == all)
         #expect(broker.committedOffsets(group: Self.group) == all)
