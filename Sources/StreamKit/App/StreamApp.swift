@@ -24,6 +24,8 @@ public final class StreamApp {
     public let errorPolicy: ErrorPolicy
     /// Partitions of repartition topics made by `keyBy`, unless the app says otherwise.
     public let repartitionPartitions: Int?
+    /// How many threads process partition tasks in parallel (1: all on the run loop's thread).
+    public let processingThreads: Int
     /// The logger; per-record messages are `.trace` only.
     public let logger: Logger
     /// Where metrics go; the global `MetricsSystem` unless the app was given a factory.
@@ -42,12 +44,17 @@ public final class StreamApp {
     ///   - checkpoint: How often to flush sinks, write changelogs and commit offsets.
     ///   - errors: What to do with records that cannot be read or make an operator throw.
     ///   - repartitionPartitions: Partition count of `keyBy` topics; by default that of the widest input.
+    ///   - processingThreads: Threads that process the tasks of different partitions in parallel, like Kafka
+    ///     Streams' `num.stream.threads`. Above 1, operator closures run concurrently for different
+    ///     partitions, so whatever they capture must be thread-safe (state kept by StreamKit's own operators
+    ///     is per partition and needs nothing).
     ///   - logger: Gets the app's name as `app` metadata.
     ///   - metrics: The metrics factory; by default the bootstrapped `MetricsSystem`.
     /// - Throws: `StreamAppError.configuration` when the name is not a valid topic-name prefix.
     public init(
         name: String, broker: some StreamBroker = InMemoryBroker(), guarantee: ProcessingGuarantee = .atLeastOnce,
         checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail, repartitionPartitions: Int? = nil,
+        processingThreads: Int = 1,
         logger: Logger = Logger(label: "streamkit"), metrics: (any MetricsFactory)? = nil
     ) throws {
         guard !name.isEmpty, name.count <= 200,
@@ -65,6 +72,10 @@ public final class StreamApp {
         self.checkpointPolicy = checkpoint
         self.errorPolicy = errors
         self.repartitionPartitions = repartitionPartitions
+        guard (1...256).contains(processingThreads) else {
+            throw StreamAppError.configuration("processingThreads must be between 1 and 256, not \(processingThreads)")
+        }
+        self.processingThreads = processingThreads
         var logger = logger
         logger[metadataKey: "app"] = "\(name)"
         self.logger = logger

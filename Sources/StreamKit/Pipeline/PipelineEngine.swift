@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The synchronous core of a running app: partition tasks, batch processing, outputs and changelogs.
 ///
 /// Both the async runtime (`StreamApp.run`) and `PipelineHarness` drive an engine; neither duplicates
@@ -47,6 +50,38 @@ final class PipelineEngine {
         }
         task.nextOffsets[tp] = batch.nextOffset
         task.context.counters.recordsIn += batch.count
+    }
+
+    /// Processes a poll's batches: in order within each partition task, and with `threads > 1` the tasks
+    /// in parallel on that many threads (each task owns its state and outputs; sinks are thread-safe).
+    ///
+    /// This is synchronous CPU work and blocks the calling thread until every batch is processed.
+    func process(_ batches: [any RecordBatch], threads: Int) throws {
+        guard threads > 1 else {
+            for batch in batches { try process(batch) }
+            return
+        }
+        let byTask = Dictionary(grouping: batches, by: \.topicPartition.partition).values.map { $0 }
+        guard byTask.count > 1 else {
+            for batch in batches { try process(batch) }
+            return
+        }
+        let failures = Mutex<[any Error]>([])
+        // Each iteration touches only its own task (a partition number), which no other iteration reads
+        // or writes; the engine's task table is not modified while this runs.
+        nonisolated(unsafe) let engine = self
+        nonisolated(unsafe) let groups = byTask
+        DispatchQueue.concurrentPerform(iterations: min(threads, groups.count)) { worker in
+            for index in stride(from: worker, to: groups.count, by: min(threads, groups.count)) {
+                do {
+                    for batch in groups[index] { try engine.process(batch) }
+                } catch {
+                    failures.withLock { $0.append(error) }
+                    return
+                }
+            }
+        }
+        if let first = failures.withLock({ $0.first }) { throw first }
     }
 
     /// Delivers a time signal to every task.

@@ -85,9 +85,10 @@ final class AppRuntime<C: Clock<Duration>> {
                 if !poll.events.isEmpty { lastRecord = now }
                 engine.setWallTime(now)
                 // Records polled before a seek to stored offsets are read again from there.
-                for batch in poll.batches where !sought.contains(batch.topicPartition) {
-                    try engine.process(batch)
-                    sinceCheckpoint += batch.count
+                let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
+                try engine.process(batches, threads: app.processingThreads)
+                if !batches.isEmpty {
+                    sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
                     lastRecord = now
                 }
                 var drained = 0

@@ -35,6 +35,26 @@ struct AppRuntimeTests {
         #expect(try metrics.expectCounter(StreamMetricName.recordsOut, [("app", "runner")]).totalValue == 20)
     }
 
+    @Test func partitionsProcessedInParallelGiveTheSequentialResult() async throws {
+        let broker = InMemoryBroker()
+        let app = try StreamApp(name: "parallel", broker: broker, processingThreads: 2)
+        let ticks = app.topic("ticks", key: String.self, value: Tick.self, format: .json, partitions: 4)
+        let sink = CollectingSink<WindowResult<String, Double>>()
+        app.dataframe(ticks).eventTime(\.tsEventMs).tumblingWindow(.seconds(1)).sum(\.mid).final().to(sink)
+        broker.createTopic(ticks.spec)
+        // 16 symbols, 4 000 ticks: symbol i % 16 at 2 ms steps, mid = i % 7 + 1.
+        var expected: [String: Double] = [:]
+        for i in 0..<4_000 {
+            let t = tick("S\(i % 16)", mid: Double(i % 7 + 1), at: Int64(i * 2))
+            expected["\(t.symbol)@\(t.tsEventMs / 1_000 * 1_000)", default: 0] += t.mid
+            broker.append(RawRecord(topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
+                                    timestamp: .init(milliseconds: t.tsEventMs)))
+        }
+        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+        let actual = Dictionary(uniqueKeysWithValues: sink.flushedValues.map { ("\($0.key)@\($0.start.milliseconds)", $0.value) })
+        #expect(actual == expected)
+    }
+
     @Test func exactlyOnceCommitsOutputsWithOffsets() async throws {
         let broker = InMemoryBroker()
         let app = try StreamApp(name: "eos", broker: broker, guarantee: .exactlyOnce)
