@@ -54,8 +54,9 @@ func makeInput(keys: Int) -> InMemoryBroker {
         let mid = 30 + Double(i % 97) / 10
         let tick = BenchTick(symbol: symbol, bid: mid - 0.05, ask: mid + 0.05, tsEventMs: ts)
         broker.append(
-            RawRecord(topic: "ticks", partition: 0, key: Array(symbol.utf8), value: try! BenchTick.serde.encode(tick),
-                      timestamp: EventTime(milliseconds: ts)))
+            RawRecord(
+                topic: "ticks", partition: 0, key: Array(symbol.utf8), value: try! BenchTick.serde.encode(tick),
+                timestamp: EventTime(milliseconds: ts)))
     }
     return broker
 }

@@ -33,8 +33,10 @@ struct OrderbookSimulator {
             symbol: symbol, bid: mid - halfSpread, ask: mid + halfSpread, bidVolume: Double(rng.next() % 500),
             askVolume: Double(rng.next() % 500), tsEventMs: clockMs, tsIngestMs: clockMs + 1, sequence: sequence)
         if produced % 500 == 0 { tick.ask = tick.bid - 0.01 }  // crossed book
-        let value = produced % 1_000 == 0 ? Array(#"{"symbol":"\#(symbol)","bid":"#.utf8) : try Serde<Tick>.json.encode(tick)
-        return RawRecord(topic: topic, key: Array(symbol.utf8), value: value, timestamp: EventTime(milliseconds: clockMs))
+        let value =
+            produced % 1_000 == 0 ? Array(#"{"symbol":"\#(symbol)","bid":"#.utf8) : try Serde<Tick>.json.encode(tick)
+        return RawRecord(
+            topic: topic, key: Array(symbol.utf8), value: value, timestamp: EventTime(milliseconds: clockMs))
     }
 }
 

@@ -16,7 +16,9 @@ public struct EMAUpdate<Value> {
 
     /// Makes an update.
     @inlinable
-    public init(value: Value, observed: Double, previousBaseline: Double?, baseline: Double, variance: Double, count: Int) {
+    public init(
+        value: Value, observed: Double, previousBaseline: Double?, baseline: Double, variance: Double, count: Int
+    ) {
         self.value = value
         self.observed = observed
         self.previousBaseline = previousBaseline

@@ -20,8 +20,11 @@ public struct PipelineDescription: Sendable, CustomStringConvertible {
 
     /// One topic and what it is to the app (`input`, `output`, `changelog`, `repartition`…).
     public struct TopicEntry: Hashable, Sendable {
+        /// The topic name.
         public var name: String
+        /// Its partition count (as created by the app).
         public var partitions: Int
+        /// What it is to the app: `input`, `output`, `changelog`, `repartition`, `dead-letter`, `metadata`.
         public var roles: [String]
     }
 
@@ -68,7 +71,8 @@ public struct PipelineDescription: Sendable, CustomStringConvertible {
         for op in operators {
             let from = op.inputs.isEmpty ? "" : " <- " + op.inputs.map { "#\($0)" }.joined(separator: ", ")
             let detail = [op.label, op.topic.map { "topic \($0)" }].compactMap { $0?.isEmpty == false ? $0 : nil }
-            lines.append("  #\(op.id) \(op.kind)\(detail.isEmpty ? "" : " (" + detail.joined(separator: "; ") + ")")\(from)")
+            lines.append(
+                "  #\(op.id) \(op.kind)\(detail.isEmpty ? "" : " (" + detail.joined(separator: "; ") + ")")\(from)")
         }
         lines.append("stores:")
         lines += stores.map { "  \($0.name) [\($0.kind)] \($0.layout)" }
@@ -84,7 +88,9 @@ public struct PipelineDescription: Sendable, CustomStringConvertible {
         for op in operators {
             let title = ([op.kind] + [op.topic ?? op.label].filter { !$0.isEmpty }).joined(separator: ": ")
             let escaped = title.replacingOccurrences(of: "\"", with: "'")
-            lines.append(op.kind == "source" || op.kind == "to" ? "  n\(op.id)[(\"\(escaped)\")]" : "  n\(op.id)[\"\(escaped)\"]")
+            lines.append(
+                op.kind == "source" || op.kind == "to" ? "  n\(op.id)[(\"\(escaped)\")]" : "  n\(op.id)[\"\(escaped)\"]"
+            )
             for input in op.inputs { lines.append("  n\(input) --> n\(op.id)") }
         }
         return lines.joined(separator: "\n")

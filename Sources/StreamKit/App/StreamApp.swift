@@ -58,10 +58,13 @@ public final class StreamApp {
         logger: Logger = Logger(label: "streamkit"), metrics: (any MetricsFactory)? = nil
     ) throws {
         guard !name.isEmpty, name.count <= 200,
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0)) })
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0))
+            })
         else {
             throw StreamAppError.configuration(
-                "app name '\(name)' is not usable as a topic prefix: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'")
+                "app name '\(name)' is not usable as a topic prefix: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'"
+            )
         }
         if let repartitionPartitions, repartitionPartitions < 1 {
             throw StreamAppError.configuration("repartitionPartitions must be at least 1, not \(repartitionPartitions)")

@@ -23,7 +23,9 @@ extension DataFrame {
     public func validate(
         _ check: @escaping (Value) throws -> String?, otherwise: Rejection = .drop, name: String = "validate"
     ) -> DataFrame<Key, Value> {
-        if case .deadLetter(let topic) = otherwise { app.graph.use(TopicSpec(name: topic, partitions: 1), as: .deadLetter) }
+        if case .deadLetter(let topic) = otherwise {
+            app.graph.use(TopicSpec(name: topic, partitions: 1), as: .deadLetter)
+        }
         return derive("filter", label: name) { context, next in
             { record in
                 guard let reason = try runOperator(name, { try check(record.value) }) else {
@@ -51,7 +53,11 @@ extension DataFrame {
             let yes = matching.compile(in: context)
             let no = rest.compile(in: context)
             return { record in
-                if try runOperator("branch", { try predicate(record.value) }) { try yes(record) } else { try no(record) }
+                if try runOperator("branch", { try predicate(record.value) }) {
+                    try yes(record)
+                } else {
+                    try no(record)
+                }
             }
         }
         return (DataFrame(app: app, port: matching, node: id), DataFrame(app: app, port: rest, node: id))

@@ -20,7 +20,8 @@ extension DataFrame {
                     try valueSerde.serialize(record.value, &value)
                 }
                 context.emit(
-                    RawRecord(topic: name, key: key, value: value, timestamp: record.timestamp, headers: record.headers))
+                    RawRecord(topic: name, key: key, value: value, timestamp: record.timestamp, headers: record.headers)
+                )
                 try next(record)
             }
         }

@@ -32,9 +32,10 @@ public struct DataFrame<Key: StreamKey, Value> {
     @inlinable
     func derive<NewKey, NewValue>(
         _ kind: String, label: String = "", store: StoreDescription? = nil,
-        _ makeStage: @escaping (
-            _ context: PartitionContext, _ next: @escaping RecordPort<NewKey, NewValue>.Push
-        ) -> RecordPort<Key, Value>.Push
+        _ makeStage:
+            @escaping (
+                _ context: PartitionContext, _ next: @escaping RecordPort<NewKey, NewValue>.Push
+            ) -> RecordPort<Key, Value>.Push
     ) -> DataFrame<NewKey, NewValue> {
         let output = RecordPort<NewKey, NewValue>()
         let id = app.graph.addNode(kind: kind, label: label, inputs: [node], store: store)

@@ -117,7 +117,8 @@ struct BrokerState {
 
     /// The partitions of `topics` that belong to `member` of `group`: partition number `p` of every topic
     /// goes to member `p % memberCount`, so co-partitioned topics stay together.
-    mutating func assignment(of member: ObjectIdentifier, group: String, topics names: [String]) -> Set<TopicPartition> {
+    mutating func assignment(of member: ObjectIdentifier, group: String, topics names: [String]) -> Set<TopicPartition>
+    {
         guard let members = members[group], let index = members.firstIndex(of: member) else { return [] }
         var result: Set<TopicPartition> = []
         for name in names {

@@ -14,7 +14,8 @@ package enum Murmur2 {
         let blocks = data.count / 4
         for i in 0..<blocks {
             let base = i * 4
-            var k = UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16
+            var k =
+                UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16
                 | UInt32(data[base + 3]) << 24
             k &*= m
             k ^= k >> r

@@ -86,7 +86,8 @@ final class PartitionContext {
             value = source.value.map { Array($0) }
             timestamp = source.timestamp
             headers.append(RecordHeader(name: DeadLetterHeader.sourceTopic, utf8: source.position.topic))
-            headers.append(RecordHeader(name: DeadLetterHeader.sourcePartition, utf8: String(source.position.partition)))
+            headers.append(
+                RecordHeader(name: DeadLetterHeader.sourcePartition, utf8: String(source.position.partition)))
             headers.append(RecordHeader(name: DeadLetterHeader.sourceOffset, utf8: String(source.position.offset)))
         }
         headers.append(RecordHeader(name: DeadLetterHeader.error, utf8: reason))
@@ -110,7 +111,10 @@ final class PartitionContext {
 @usableFromInline
 struct CurrentSource {
     @inlinable
-    init(position: SourcePosition, timestamp: EventTime, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader]) {
+    init(
+        position: SourcePosition, timestamp: EventTime, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader]
+    ) {
         self.position = position
         self.timestamp = timestamp
         self.key = key

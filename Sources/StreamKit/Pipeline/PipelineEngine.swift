@@ -144,7 +144,9 @@ final class PipelineEngine {
     /// Entries held by each store, summed over tasks.
     var storeSizes: [String: Int] {
         var sizes: [String: Int] = [:]
-        for task in tasks.values { for store in task.context.stores { sizes[store.name, default: 0] += store.entryCount } }
+        for task in tasks.values {
+            for store in task.context.stores { sizes[store.name, default: 0] += store.entryCount }
+        }
         return sizes
     }
 }

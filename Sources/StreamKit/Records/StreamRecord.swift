@@ -29,13 +29,15 @@ public struct StreamRecord<Key, Value> {
     /// The same record with another value.
     @inlinable
     public func withValue<NewValue>(_ newValue: NewValue) -> StreamRecord<Key, NewValue> {
-        StreamRecord<Key, NewValue>(key: key, value: newValue, timestamp: timestamp, headers: headers, position: position)
+        StreamRecord<Key, NewValue>(
+            key: key, value: newValue, timestamp: timestamp, headers: headers, position: position)
     }
 
     /// The same record with another key.
     @inlinable
     public func withKey<NewKey>(_ newKey: NewKey) -> StreamRecord<NewKey, Value> {
-        StreamRecord<NewKey, Value>(key: newKey, value: value, timestamp: timestamp, headers: headers, position: position)
+        StreamRecord<NewKey, Value>(
+            key: newKey, value: value, timestamp: timestamp, headers: headers, position: position)
     }
 }
 

@@ -113,7 +113,9 @@ final class AppRuntime<C: Clock<Duration>> {
                     sinceCheckpoint = 0
                     lastCheckpoint = elapsed
                 }
-                if sinceCheckpoint >= app.checkpointPolicy.records || now - lastCheckpoint >= app.checkpointPolicy.interval {
+                if sinceCheckpoint >= app.checkpointPolicy.records
+                    || now - lastCheckpoint >= app.checkpointPolicy.interval
+                {
                     try await checkpoint(consumer: consumer, producer: producer)
                     sinceCheckpoint = 0
                     lastCheckpoint = elapsed
@@ -156,7 +158,9 @@ final class AppRuntime<C: Clock<Duration>> {
             try await checkpoint(consumer: consumer, producer: producer)
             assigned.subtract(partitions)
             let kept = Set(assigned.map(\.partition))
-            for partition in Set(partitions.map(\.partition)).subtracting(kept) { engine.removeTask(partition: partition) }
+            for partition in Set(partitions.map(\.partition)).subtracting(kept) {
+                engine.removeTask(partition: partition)
+            }
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions)"])
         case .assigned(let partitions):
             assigned.formUnion(partitions)
@@ -177,7 +181,8 @@ final class AppRuntime<C: Clock<Duration>> {
         guard engine.tasks[number] == nil else { return }
         let task = engine.makeTask(partition: number)
         for store in task.context.stores {
-            let changelog = TopicPartition(topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+            let changelog = TopicPartition(
+                topic: changelogTopicName(app: app.name, store: store.name), partition: number)
             try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
         }
         engine.install(task)

@@ -69,7 +69,9 @@ final class AppMetrics {
         for (store, size) in storeSizes {
             let gauge =
                 stores[store]
-                ?? Gauge(label: StreamMetricName.stateEntries, dimensions: [("app", app), ("store", store)], factory: factory)
+                ?? Gauge(
+                    label: StreamMetricName.stateEntries, dimensions: [("app", app), ("store", store)], factory: factory
+                )
             stores[store] = gauge
             gauge.record(size)
         }

@@ -78,7 +78,9 @@ final class SinkFlusher<Sink: StreamSink>: AnySinkFlusher {
     init(_ sink: Sink) { self.sink = sink }
     @usableFromInline var identity: ObjectIdentifier { ObjectIdentifier(sink) }
     @usableFromInline var isBackpressured: Bool { sink.isBackpressured }
-    @usableFromInline func flush(checkpoint: SinkCheckpoint) async throws { try await sink.flush(checkpoint: checkpoint) }
+    @usableFromInline func flush(checkpoint: SinkCheckpoint) async throws {
+        try await sink.flush(checkpoint: checkpoint)
+    }
     @usableFromInline func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
         try await sink.storedOffsets(for: partitions)
     }

@@ -73,7 +73,9 @@ extension Serde where Value: BinaryInteger & LosslessStringConvertible & Sendabl
             serialize: { value, out in out.append(contentsOf: String(value).utf8) },
             deserialize: { bytes in
                 let text = String(decoding: bytes, as: UTF8.self)
-                guard let value = Value(text) else { throw SerdeError(reason: "not a decimal integer: \(text.prefix(40))") }
+                guard let value = Value(text) else {
+                    throw SerdeError(reason: "not a decimal integer: \(text.prefix(40))")
+                }
                 return value
             })
     }

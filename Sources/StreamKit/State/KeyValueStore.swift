@@ -32,7 +32,8 @@ final class KeyValueStore<Key: Hashable & Codable, Value: Codable>: ChangelogSto
     /// Mutates the value for `key` in place, creating it with `makeInitial` when absent.
     @inline(__always)
     @inlinable
-    func update<R>(_ key: Key, default makeInitial: @autoclosure () -> Value, _ body: (inout Value) throws -> R) rethrows
+    func update<R>(_ key: Key, default makeInitial: @autoclosure () -> Value, _ body: (inout Value) throws -> R)
+        rethrows
         -> R
     {
         dirty.insert(key)

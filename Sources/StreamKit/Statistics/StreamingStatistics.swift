@@ -30,10 +30,15 @@ public struct OHLC<Input>: StreamAggregator {
 
 /// A candle: first, highest, lowest and last price, and how many prices it saw.
 public struct OHLCBar: Codable, Hashable, Sendable {
+    /// The first price.
     public var open: Double
+    /// The highest price.
     public var high: Double
+    /// The lowest price.
     public var low: Double
+    /// The last price.
     public var close: Double
+    /// How many prices.
     public var count: Int
 
     /// Makes a candle.
@@ -51,7 +56,9 @@ public struct OHLCBar: Codable, Hashable, Sendable {
 public struct VWAP<Input>: StreamAggregator {
     /// Running sums.
     public struct State: Codable, Hashable, Sendable {
+        /// Σ price × volume.
         public var priceVolume = 0.0
+        /// Σ volume.
         public var volume = 0.0
         /// Zero sums.
         @inlinable public init() {}
@@ -88,10 +95,15 @@ public struct VWAP<Input>: StreamAggregator {
 public struct ZScore<Input>: StreamAggregator {
     /// Welford's running moments, plus the z-score of the latest value.
     public struct State: Codable, Hashable, Sendable {
+        /// Values seen.
         public var count = 0
+        /// Their running mean.
         public var mean = 0.0
+        /// Σ of squared deviations from the running mean (Welford).
         public var m2 = 0.0
+        /// The latest value.
         public var latest = 0.0
+        /// The latest value's score against the values before it.
         public var latestZScore: Double? = nil
         /// No values yet.
         @inlinable public init() {}
@@ -131,10 +143,15 @@ public struct ZScore<Input>: StreamAggregator {
 /// The result of `ZScore`: sample statistics including the latest value, and that value's score against
 /// the values before it (`nil` until two earlier values with a spread exist).
 public struct ZScoreResult: Codable, Hashable, Sendable {
+    /// The latest value.
     public var value: Double
+    /// Values seen, the latest included.
     public var count: Int
+    /// Their mean.
     public var mean: Double
+    /// Their sample standard deviation (0 below two values).
     public var standardDeviation: Double
+    /// The latest value's score against the values before it; `nil` until two earlier values with a spread exist.
     public var zScore: Double?
 
     /// Makes a result.
@@ -152,8 +169,11 @@ public struct ZScoreResult: Codable, Hashable, Sendable {
 public struct EWStatistics<Input>: StreamAggregator {
     /// The weighted mean and variance, and the latest value.
     public struct Moments: Codable, Hashable, Sendable {
+        /// The weighted mean.
         public var mean: Double
+        /// The weighted variance.
         public var variance: Double
+        /// The latest value.
         public var latest: Double
         /// Makes moments.
         @inlinable public init(mean: Double, variance: Double, latest: Double) {
@@ -205,7 +225,9 @@ public struct EWStatistics<Input>: StreamAggregator {
 public struct RateOfChange<Input>: StreamAggregator {
     /// First and latest value.
     public struct Endpoints: Codable, Hashable, Sendable {
+        /// The first value.
         public var first: Double
+        /// The latest value.
         public var latest: Double
         /// Makes endpoints.
         @inlinable public init(first: Double, latest: Double) {

@@ -52,7 +52,8 @@ public final class PipelineHarness {
         for number in 0..<width {
             let task = engine.makeTask(partition: number)
             for store in task.context.stores {
-                let changelog = TopicPartition(topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+                let changelog = TopicPartition(
+                    topic: changelogTopicName(app: app.name, store: store.name), partition: number)
                 for record in broker.records(in: changelog) {
                     try record.withView { try task.restore(storeNamed: store.name, from: $0) }
                 }
@@ -147,7 +148,9 @@ public final class PipelineHarness {
         }
         for record in try engine.drainChangelogs(now: .now) { broker.append(record) }
         let offsets = engine.nextOffsets
-        for sink in app.graph.sinks { try await sink.flush(checkpoint: SinkCheckpoint(group: app.name, nextOffsets: offsets)) }
+        for sink in app.graph.sinks {
+            try await sink.flush(checkpoint: SinkCheckpoint(group: app.name, nextOffsets: offsets))
+        }
         broker.commit(offsets, group: app.name)
         metrics.recordCheckpoint(duration: .zero, storeSizes: engine.storeSizes)
     }

@@ -30,7 +30,9 @@ public struct Sum<Input, Number: AdditiveArithmetic & Codable>: StreamAggregator
 public struct Mean<Input>: StreamAggregator {
     /// Running sum and count.
     public struct State: Codable, Hashable, Sendable {
+        /// Σ values.
         public var sum = 0.0
+        /// How many.
         public var count = 0
         /// Zero sum and count.
         @inlinable public init() {}

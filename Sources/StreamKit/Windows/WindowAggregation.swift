@@ -21,9 +21,11 @@ public struct WindowAggregation<Key: StreamKey, Value, Output> {
         let storeName = name ?? app.graph.nextName(for: spec.kind)
         let store = StoreDescription(
             name: storeName, kind: spec.kind,
-            layout: "\(spec.size.wholeMilliseconds)/\(spec.step.wholeMilliseconds) \(Key.self) -> \(Aggregator.State.self)")
+            layout:
+                "\(spec.size.wholeMilliseconds)/\(spec.step.wholeMilliseconds) \(Key.self) -> \(Aggregator.State.self)")
         self.app = app
-        self.node = app.graph.addNode(kind: spec.kind, label: "\(storeName): \(spec)", inputs: [frame.node], store: store)
+        self.node = app.graph.addNode(
+            kind: spec.kind, label: "\(storeName): \(spec)", inputs: [frame.node], store: store)
         app.graph.use(
             TopicSpec(name: changelogTopicName(app: app.name, store: storeName), partitions: 1, configs: compactConfig),
             as: .changelog)
@@ -40,14 +42,16 @@ public struct WindowAggregation<Key: StreamKey, Value, Output> {
     /// One result per window, when it closes.
     @inlinable
     public func final() -> DataFrame<Key, WindowResult<Key, Output>> {
-        DataFrame(app: app, port: finalPort, node: app.graph.addNode(kind: "final", label: "", inputs: [node], store: nil))
+        DataFrame(
+            app: app, port: finalPort, node: app.graph.addNode(kind: "final", label: "", inputs: [node], store: nil))
     }
 
     /// A result on every update of a window: the aggregate so far.
     @inlinable
     public func current() -> DataFrame<Key, WindowResult<Key, Output>> {
         DataFrame(
-            app: app, port: currentPort, node: app.graph.addNode(kind: "current", label: "", inputs: [node], store: nil))
+            app: app, port: currentPort, node: app.graph.addNode(kind: "current", label: "", inputs: [node], store: nil)
+        )
     }
 
     /// Records that arrived after their window closed. Unused, they are dropped and counted in
@@ -56,7 +60,8 @@ public struct WindowAggregation<Key: StreamKey, Value, Output> {
     ///     aggregation.lateRecords.map(\.value).to(lateTicks)
     @inlinable
     public var lateRecords: DataFrame<Key, LateRecord<Value>> {
-        DataFrame(app: app, port: latePort, node: app.graph.addNode(kind: "late", label: "", inputs: [node], store: nil))
+        DataFrame(
+            app: app, port: latePort, node: app.graph.addNode(kind: "late", label: "", inputs: [node], store: nil))
     }
 }
 

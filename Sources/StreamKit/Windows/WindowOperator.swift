@@ -64,7 +64,8 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
                 try late(
                     record.withValue(
                         LateRecord(
-                            value: record.value, timestamp: record.timestamp, windowStart: EventTime(milliseconds: start),
+                            value: record.value, timestamp: record.timestamp,
+                            windowStart: EventTime(milliseconds: start),
                             watermark: EventTime(milliseconds: watermark))))
                 return
             }
@@ -92,7 +93,8 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
             let key = bucket.keys[i]
             let value = WindowResult(
                 key: key, start: EventTime(milliseconds: bucket.start),
-                end: EventTime(milliseconds: bucket.start + bounds.size), value: aggregator.output(of: bucket.states[i]))
+                end: EventTime(milliseconds: bucket.start + bounds.size), value: aggregator.output(of: bucket.states[i])
+            )
             try final(StreamRecord(key: key, value: value, timestamp: EventTime(milliseconds: bucket.start)))
         }
     }

@@ -137,7 +137,11 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
         let bucket = self.bucket(for: start)
         if let value {
             let state = try StateCoding.decode(State.self, from: value, store: name)
-            if let i = bucket.index[entryKey] { bucket.states[i] = state } else { bucket.append(entryKey, state, isLogged: true) }
+            if let i = bucket.index[entryKey] {
+                bucket.states[i] = state
+            } else {
+                bucket.append(entryKey, state, isLogged: true)
+            }
         } else if let i = bucket.index[entryKey] {
             bucket.remove(at: i)  // a tombstone: the window closed
         }

@@ -55,9 +55,11 @@ struct EMATests {
         let h = try PipelineHarness(app)
         // P1: 10, then 100 (10× but only 1 value seen: warm-up 2), baseline 55, then 200 vs 55 → 3.6× HIGH.
         // P2: 10, then 15: never above 2×.
-        let values = [Sale(product: "P1", revenue: 10), Sale(product: "P2", revenue: 10),
-                      Sale(product: "P1", revenue: 100), Sale(product: "P2", revenue: 15),
-                      Sale(product: "P1", revenue: 200)]
+        let values = [
+            Sale(product: "P1", revenue: 10), Sale(product: "P2", revenue: 10),
+            Sale(product: "P1", revenue: 100), Sale(product: "P2", revenue: 15),
+            Sale(product: "P1", revenue: 200),
+        ]
         try h.send(input, values, key: \.product, timestamp: { _ in .at(.zero) })
         let result = try h.values(in: alerts)
         #expect(result.map(\.value.product) == ["P1"])

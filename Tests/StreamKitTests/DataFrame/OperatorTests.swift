@@ -60,7 +60,9 @@ struct OperatorTests {
             .final()
             .to(units)
         let h = try PipelineHarness(app)
-        let o1 = Order(orderId: "o1", items: [Item(productId: "p1", quantity: 2, price: 1), Item(productId: "p2", quantity: 1, price: 3)])
+        let o1 = Order(
+            orderId: "o1",
+            items: [Item(productId: "p1", quantity: 2, price: 1), Item(productId: "p2", quantity: 1, price: 3)])
         let o2 = Order(orderId: "o2", items: [Item(productId: "p1", quantity: 5, price: 1)])
         try h.send(orders, [o1, o2], key: \.orderId, timestamp: { _ in .at(.seconds(10)) })
         try h.advanceWatermark(to: .at(.seconds(600)))
@@ -80,8 +82,12 @@ struct OperatorTests {
         let out = app.topic("out", key: String.self, value: Tick.self, format: .json)
         app.dataframe(ticks).dedupe(by: \.sequence, within: .seconds(10)).to(out)
         let h = try PipelineHarness(app)
-        try h.send(ticks, [tick(mid: 1, at: 0, sequence: 1), tick(mid: 1, at: 1_000, sequence: 1),
-                           tick("OTHER", mid: 1, at: 1_000, sequence: 1), tick(mid: 1, at: 12_000, sequence: 1)])
+        try h.send(
+            ticks,
+            [
+                tick(mid: 1, at: 0, sequence: 1), tick(mid: 1, at: 1_000, sequence: 1),
+                tick("OTHER", mid: 1, at: 1_000, sequence: 1), tick(mid: 1, at: 12_000, sequence: 1),
+            ])
         // The repeat at 1 s is dropped; the other key is separate; at 12 s the first sighting is 12 s old.
         #expect(try h.values(in: out).map(\.tsEventMs) == [0, 1_000, 12_000])
     }
@@ -96,8 +102,12 @@ struct OperatorTests {
             return last > 0 && record.value.sequence > last + 1 ? Gap(from: last, to: record.value.sequence) : nil
         }.to(gaps)
         let h = try PipelineHarness(app)
-        try h.send(ticks, [tick("A", mid: 1, at: 0, sequence: 1), tick("B", mid: 1, at: 0, sequence: 7),
-                           tick("A", mid: 1, at: 0, sequence: 2), tick("A", mid: 1, at: 0, sequence: 5)])
+        try h.send(
+            ticks,
+            [
+                tick("A", mid: 1, at: 0, sequence: 1), tick("B", mid: 1, at: 0, sequence: 7),
+                tick("A", mid: 1, at: 0, sequence: 2), tick("A", mid: 1, at: 0, sequence: 5),
+            ])
         #expect(try h.values(in: gaps) == [Gap(from: 2, to: 5)])
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// The README's code, in a namespace so its `Tick` and `Bar` do not clash with the test support types.
 enum ReadmeExample {
-// README-BEGIN
+    // README-BEGIN
     struct Tick: Codable, Sendable {
         var symbol: String
         var bid: Double
@@ -24,24 +24,28 @@ enum ReadmeExample {
         mutating func add(_ t: Tick) { count += 1; midSum += t.mid }
     }
 
-    static func buildMarketPipeline(broker: InMemoryBroker) throws -> (StreamApp, CollectingSink<SpikeAlert<WindowResult<String, Bar>>>) {
+    static func buildMarketPipeline(broker: InMemoryBroker) throws -> (
+        StreamApp, CollectingSink<SpikeAlert<WindowResult<String, Bar>>>
+    ) {
         let app = try StreamApp(name: "market-pipeline", broker: broker, errors: .deadLetter("orderbook.dlq"))
-        let ticks = app.topic("orderbook.raw", key: String.self, value: ReadmeExample.Tick.self, format: .json, partitions: 3)
-        let bars = app.topic("orderbook.bars.1s", key: String.self, value: WindowResult<String, Bar>.self, format: .json)
+        let ticks = app.topic(
+            "orderbook.raw", key: String.self, value: ReadmeExample.Tick.self, format: .json, partitions: 3)
+        let bars = app.topic(
+            "orderbook.bars.1s", key: String.self, value: WindowResult<String, Bar>.self, format: .json)
         let alerts = CollectingSink<SpikeAlert<WindowResult<String, Bar>>>()
 
         app.dataframe(ticks)
-            .eventTime(\.tsEventMs)                                            // event time from the payload
-            .filter(Tick.isValid, otherwise: .deadLetter("orderbook.invalid")) // rejected ticks keep their bytes
+            .eventTime(\.tsEventMs)  // event time from the payload
+            .filter(Tick.isValid, otherwise: .deadLetter("orderbook.invalid"))  // rejected ticks keep their bytes
             .tumblingWindow(.seconds(1), grace: .milliseconds(200), closeAfterIdle: .seconds(5))
             .aggregate(into: Bar()) { bar, tick in bar.add(tick) }
-            .final()                                                           // one bar per symbol and second
-            .to(bars)                                                          // typed all the way down
-            .detectSpikes(alpha: 0.3, threshold: 2) { $0.value.meanMid }       // EMA baseline per symbol
+            .final()  // one bar per symbol and second
+            .to(bars)  // typed all the way down
+            .detectSpikes(alpha: 0.3, threshold: 2) { $0.value.meanMid }  // EMA baseline per symbol
             .to(alerts)
         return (app, alerts)
     }
-// README-END
+    // README-END
 }
 
 @Suite("README example")
@@ -50,12 +54,18 @@ struct ReadmeExampleTests {
         let broker = InMemoryBroker()
         let (app, alerts) = try ReadmeExample.buildMarketPipeline(broker: broker)
         let h = try PipelineHarness(app)
-        let ticks = app.topic("orderbook.raw", key: String.self, value: ReadmeExample.Tick.self, format: .json, partitions: 3)
-        let bars = app.topic("orderbook.bars.1s", key: String.self, value: WindowResult<String, ReadmeExample.Bar>.self, format: .json)
+        let ticks = app.topic(
+            "orderbook.raw", key: String.self, value: ReadmeExample.Tick.self, format: .json, partitions: 3)
+        let bars = app.topic(
+            "orderbook.bars.1s", key: String.self, value: WindowResult<String, ReadmeExample.Bar>.self, format: .json)
         // Mids 10, 11, 30 in seconds 0, 1, 2; a crossed tick; then a tick at 3.2 s closes second 2.
-        for (ms, bid, ask) in [(100, 9.5, 10.5), (1_100, 10.5, 11.5), (2_100, 29.5, 30.5), (2_500, 5.0, 4.0), (3_300, 29.5, 30.5)] {
-            try h.send(ticks, key: "TTF-GAS", value: ReadmeExample.Tick(symbol: "TTF-GAS", bid: bid, ask: ask, tsEventMs: Int64(ms)),
-                       timestamp: .init(milliseconds: Int64(ms)))
+        for (ms, bid, ask) in [
+            (100, 9.5, 10.5), (1_100, 10.5, 11.5), (2_100, 29.5, 30.5), (2_500, 5.0, 4.0), (3_300, 29.5, 30.5),
+        ] {
+            try h.send(
+                ticks, key: "TTF-GAS",
+                value: ReadmeExample.Tick(symbol: "TTF-GAS", bid: bid, ask: ask, tsEventMs: Int64(ms)),
+                timestamp: .init(milliseconds: Int64(ms)))
         }
         #expect(try h.values(in: bars).map(\.value.meanMid) == [10, 11, 30])
         // Baseline 10 → 10.3 (0.3·11 + 0.7·10); 30 > 2 × 10.3 → one alert, 30 / 10.3 > 2.9 → MEDIUM.

@@ -16,10 +16,14 @@ struct AppRuntimeTests {
         app.dataframe(ticks).eventTime(\.tsEventMs).tumblingWindow(.seconds(1)).count().final().to(bars).to(sink)
 
         broker.createTopic(ticks.spec)
-        let input = (0..<100).map { i in tick(["A", "B", "C", "D"][i % 4], mid: 1, at: Int64(i * 50), sequence: Int64(i)) }
+        let input = (0..<100).map { i in
+            tick(["A", "B", "C", "D"][i % 4], mid: 1, at: Int64(i * 50), sequence: Int64(i))
+        }
         for t in input {
-            broker.append(RawRecord(topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
-                                    timestamp: .init(milliseconds: t.tsEventMs)))
+            broker.append(
+                RawRecord(
+                    topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
+                    timestamp: .init(milliseconds: t.tsEventMs)))
         }
         try await app.run(mode: .backtest(idle: .milliseconds(50)))
 
@@ -28,7 +32,8 @@ struct AppRuntimeTests {
         #expect(results.count == 20)
         #expect(results.allSatisfy { $0.value == 5 })
         #expect(Set(results.map(\.key)) == ["A", "B", "C", "D"])
-        #expect(try Serde<WindowResult<String, Int>>.json.decode(broker.records(in: "bars").first?.value ?? []).value == 5)
+        #expect(
+            try Serde<WindowResult<String, Int>>.json.decode(broker.records(in: "bars").first?.value ?? []).value == 5)
         let committed = broker.committedOffsets(group: "runner")
         #expect(committed.values.reduce(0, +) == 100)
         #expect(try metrics.expectCounter(StreamMetricName.recordsIn, [("app", "runner")]).totalValue == 100)
@@ -47,11 +52,14 @@ struct AppRuntimeTests {
         for i in 0..<4_000 {
             let t = tick("S\(i % 16)", mid: Double(i % 7 + 1), at: Int64(i * 2))
             expected["\(t.symbol)@\(t.tsEventMs / 1_000 * 1_000)", default: 0] += t.mid
-            broker.append(RawRecord(topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
-                                    timestamp: .init(milliseconds: t.tsEventMs)))
+            broker.append(
+                RawRecord(
+                    topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
+                    timestamp: .init(milliseconds: t.tsEventMs)))
         }
         try await app.run(mode: .backtest(idle: .milliseconds(30)))
-        let actual = Dictionary(uniqueKeysWithValues: sink.flushedValues.map { ("\($0.key)@\($0.start.milliseconds)", $0.value) })
+        let actual = Dictionary(
+            uniqueKeysWithValues: sink.flushedValues.map { ("\($0.key)@\($0.start.milliseconds)", $0.value) })
         #expect(actual == expected)
     }
 
@@ -63,7 +71,9 @@ struct AppRuntimeTests {
         app.dataframe(input).map { $0 * 2 }.to(output)
         broker.createTopic(input.spec)
         for i in 1...10 {
-            broker.append(RawRecord(topic: "in", key: Array("k".utf8), value: Array("\(i)".utf8), timestamp: .init(milliseconds: 0)))
+            broker.append(
+                RawRecord(
+                    topic: "in", key: Array("k".utf8), value: Array("\(i)".utf8), timestamp: .init(milliseconds: 0)))
         }
         try await app.run(mode: .backtest(idle: .milliseconds(20)))
         let doubled = try broker.records(in: "out").map { try Serde<Int>.json.decode($0.value ?? []) }
@@ -85,8 +95,9 @@ struct AppRuntimeTests {
         func produce(_ key: String, at ms: Int64) throws {
             let t = tick(key, mid: 1, at: ms)
             broker.append(
-                RawRecord(topic: "ticks", key: Array(key.utf8), value: try Serde<Tick>.json.encode(t),
-                          timestamp: .init(milliseconds: ms)))
+                RawRecord(
+                    topic: "ticks", key: Array(key.utf8), value: try Serde<Tick>.json.encode(t),
+                    timestamp: .init(milliseconds: ms)))
         }
         func waitUntil(_ condition: () -> Bool) async throws {
             while !condition() { try await Task.sleep(for: .milliseconds(5)) }

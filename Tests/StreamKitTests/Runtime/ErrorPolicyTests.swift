@@ -12,9 +12,12 @@ struct ErrorPolicyTests {
         let h = try PipelineHarness(app)
 
         let broken = Array(#"{"symbol":"X","bid":"#.utf8)
-        let wrongType = Array(#"{"symbol":"X","bid":"high","ask":1,"bid_volume":1,"ask_volume":1,"ts_event_ms":1,"ts_ingest_ms":1,"sequence":1}"#.utf8)
-        try h.sendRaw(topic: "ticks", key: Array("X".utf8), value: broken, timestamp: .at(.zero),
-                      headers: [RecordHeader(name: "trace", utf8: "t-1")])
+        let wrongType = Array(
+            #"{"symbol":"X","bid":"high","ask":1,"bid_volume":1,"ask_volume":1,"ts_event_ms":1,"ts_ingest_ms":1,"sequence":1}"#
+                .utf8)
+        try h.sendRaw(
+            topic: "ticks", key: Array("X".utf8), value: broken, timestamp: .at(.zero),
+            headers: [RecordHeader(name: "trace", utf8: "t-1")])
         try h.sendRaw(topic: "ticks", key: Array("X".utf8), value: wrongType, timestamp: .at(.zero))
         try h.send(ticks, [tick(mid: 5, at: 0)])  // the pipeline keeps running
 

@@ -96,4 +96,3 @@ struct RestoreTests {
         #expect(live == 2)
     }
 }
-

@@ -18,7 +18,8 @@ struct StreamingStatisticsTests {
     @Test func vwap() {
         struct Trade { var price: Double; var volume: Double }
         // (10·1 + 20·3) / 4 = 70 / 4 = 17.5
-        let v = fold(VWAP<Trade>(price: \.price, volume: \.volume), [Trade(price: 10, volume: 1), Trade(price: 20, volume: 3)])
+        let v = fold(
+            VWAP<Trade>(price: \.price, volume: \.volume), [Trade(price: 10, volume: 1), Trade(price: 20, volume: 3)])
         #expect(v == 17.5)
         #expect(fold(VWAP<Trade>(price: \.price, volume: \.volume), [Trade(price: 10, volume: 0)]) == nil)
     }
@@ -63,8 +64,12 @@ struct StreamingStatisticsTests {
         let scores = app.topic("scores", key: String.self, value: ZScoreResult.self, format: .json)
         app.dataframe(ticks).runningAggregate(ZScore { $0.mid }).to(scores)
         let h = try PipelineHarness(app)
-        try h.send(ticks, [tick("A", mid: 2, at: 0), tick("B", mid: 100, at: 0), tick("A", mid: 4, at: 0),
-                           tick("A", mid: 6, at: 0), tick("A", mid: 10, at: 0)])
+        try h.send(
+            ticks,
+            [
+                tick("A", mid: 2, at: 0), tick("B", mid: 100, at: 0), tick("A", mid: 4, at: 0),
+                tick("A", mid: 6, at: 0), tick("A", mid: 10, at: 0),
+            ])
         let a = try h.records(in: scores).filter { $0.key == "A" }.map(\.value)
         #expect(a.map(\.count) == [1, 2, 3, 4])
         #expect(a.last?.zScore == 3)

@@ -42,4 +42,3 @@ public struct StreamJSONDecoder: Sendable {
         try bytes.withUnsafeBytes { try decode(type, from: $0) }
     }
 }
-

@@ -55,4 +55,3 @@ public struct StreamJSONEncoder: Sendable {
         return buffer
     }
 }
-
