@@ -3,7 +3,8 @@
 /// A task owns the stages compiled for one partition number of the app's input topics (Kafka Streams'
 /// task model), so state for partition `p` lives with records from partition `p` of every input, and
 /// its changelog is partition `p` of each store's changelog topic. A context is used by one task at a
-/// time; it is not thread-safe and needs not be.
+/// time; it is not thread-safe and needs not be. For the same reason the fields the hot path touches per
+/// record skip the runtime exclusivity checks (`@exclusivity(unchecked)`): no access to them overlaps.
 @usableFromInline
 final class PartitionContext {
     /// The partition number this task processes.
@@ -17,19 +18,19 @@ final class PartitionContext {
     let errorPolicy: ErrorPolicy
     /// Wall-clock time of the current batch (from the app's clock), for idle closing of windows.
     @usableFromInline
-    var wallTime: Duration = .zero
+    @exclusivity(unchecked) var wallTime: Duration = .zero
 
     /// Records produced by this task since the runtime last drained them.
     @usableFromInline
     var outputs: [RawRecord] = []
     /// Counters since the runtime last drained them.
     @usableFromInline
-    var counters = TaskCounters()
+    @exclusivity(unchecked) var counters = TaskCounters()
 
     /// The raw bytes of the source record being processed, for dead-letter copies. Valid only while
     /// the source stage runs its synchronous push for that record; `nil` otherwise.
     @usableFromInline
-    var currentSource: CurrentSource?
+    @exclusivity(unchecked) var currentSource: CurrentSource?
 
     /// Stores registered by the stages of this task.
     @usableFromInline

@@ -25,7 +25,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     let late: RecordPort<Key, LateRecord<Value>>.Push
     /// Wall time of the last record, for idle closing.
     @usableFromInline
-    var lastActivity: Duration = .zero
+    @exclusivity(unchecked) var lastActivity: Duration = .zero
 
     @inlinable
     init(

@@ -7,17 +7,20 @@
 @usableFromInline
 final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore {
     /// The windows of one start time. A class, so the hot path mutates it in place without copying.
+    ///
+    /// Stores are used by one partition task at a time, never concurrently, so their hot fields skip the
+    /// runtime exclusivity checks (`@exclusivity(unchecked)`); no access to them is reentrant.
     @usableFromInline
     final class Bucket {
         @usableFromInline let start: Int64
-        @usableFromInline var keys: [Key] = []
-        @usableFromInline var states: [State] = []
-        @usableFromInline var index: [Key: Int] = [:]
+        @exclusivity(unchecked) @usableFromInline var keys: [Key] = []
+        @exclusivity(unchecked) @usableFromInline var states: [State] = []
+        @exclusivity(unchecked) @usableFromInline var index: [Key: Int] = [:]
         /// Per entry: changed since the last drain.
-        @usableFromInline var isDirty: [Bool] = []
+        @exclusivity(unchecked) @usableFromInline var isDirty: [Bool] = []
         /// Per entry: present in the changelog (a tombstone is needed when it closes).
-        @usableFromInline var isLogged: [Bool] = []
-        @usableFromInline var dirtyEntries: [Int] = []
+        @exclusivity(unchecked) @usableFromInline var isLogged: [Bool] = []
+        @exclusivity(unchecked) @usableFromInline var dirtyEntries: [Int] = []
 
         @inlinable
         init(start: Int64) { self.start = start }
@@ -50,9 +53,9 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
 
     @usableFromInline let name: String
     /// Open buckets, ascending by start.
-    @usableFromInline var buckets: [Bucket] = []
+    @exclusivity(unchecked) @usableFromInline var buckets: [Bucket] = []
     /// The highest event time seen on this partition (ms).
-    @usableFromInline var watermark: Int64 = .min
+    @exclusivity(unchecked) @usableFromInline var watermark: Int64 = .min
     private var loggedWatermark: Int64 = .min
     private var tombstones: [ChangelogKey] = []
 
