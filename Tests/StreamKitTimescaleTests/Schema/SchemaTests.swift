@@ -199,6 +199,54 @@ struct SchemaTests {
         try await TestDatabase.dropSchema(schema)
     }
 
+    /// A schema-qualified table and aggregate, set up over a connection whose `search_path` is another schema.
+    @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
+    func schemaQualifiedNamesWorkFromAnotherSearchPath() async throws {
+        let (_, schema) = try await TestDatabase.makeSchema("qualified")
+        let pg = try await TestDatabase.connect(schema: "public")
+        let aggregate = TimescaleContinuousAggregate(
+            name: "\(schema).ticks_hourly",
+            query: SQLQuery(
+                unsafeRaw: """
+                    SELECT public.time_bucket('1 hour', ts_event) AS bucket, symbol, count(*) AS ticks
+                    FROM "\(schema)".ticks GROUP BY 1, 2
+                    """))
+        let table = try TimescaleTable(
+            name: "\(schema).ticks", columns: [.init("symbol", .text), .init("ts_event", .timestamptz)],
+            upsertKey: ["symbol", "ts_event"], timeColumn: "ts_event",
+            compression: .init(segmentBy: ["symbol"]), continuousAggregates: [aggregate])
+        let report = try await pg.ensureSchema(for: table)
+        #expect(try await pg.ensureSchema(for: table) == report)
+        #expect(report.isTimescaleAvailable && report.skippedFeatures.isEmpty)
+        let hypertables = try await pg.execute(
+            """
+            SELECT hypertable_name::text, compression_enabled::text FROM timescaledb_information.hypertables
+            WHERE hypertable_schema = \(schema)
+            """
+        ).map(\.values)
+        #expect(hypertables.contains(["ticks", "true"]))
+        // Empty orderBy: the time column descending (TimescaleDB's usual default); the key is then covered.
+        let compression = try await pg.execute(
+            """
+            SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings
+            WHERE hypertable = \("\(schema).ticks")::regclass
+            """
+        ).map(\.values)
+        #expect(compression == [["symbol", "ts_event DESC"]])
+        let jobs = try await pg.execute(
+            """
+            SELECT proc_name::text, hypertable_name::text FROM timescaledb_information.jobs
+            WHERE hypertable_schema = \(schema) ORDER BY proc_name
+            """
+        ).map(\.values)
+        #expect(
+            jobs == [
+                ["policy_compression", "ticks"], ["policy_refresh_continuous_aggregate", "ticks_hourly"],
+                ["policy_retention", "ticks"],
+            ])
+        try await TestDatabase.dropSchema(schema)
+    }
+
     /// The policies do what their jobs say when run (in the foreground, with `run_job`: the end state is the same
     /// whether or not the background scheduler ran them first).
     @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
