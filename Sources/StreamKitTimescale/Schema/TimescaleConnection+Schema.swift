@@ -5,7 +5,8 @@ extension TimescaleConnection {
     /// Creates `table` and the TimescaleDB features it describes, skipping what already exists.
     ///
     /// Idempotent: running it again at every start is the intended use. Steps: `CREATE EXTENSION IF NOT
-    /// EXISTS timescaledb` (when not installed yet), `CREATE TABLE IF NOT EXISTS` with the upsert key as primary
+    /// EXISTS timescaledb` (when the server preloads it and the database does not have it yet; its functions are
+    /// then called qualified with its schema), `CREATE TABLE IF NOT EXISTS` with the upsert key as primary
     /// key, then with the extension: `create_hypertable` (chunk interval), compression settings and policy,
     /// retention policy, continuous aggregates with refresh policies. On plain PostgreSQL the table is a plain
     /// table that stores and upserts all the same; the features it cannot have are returned and logged once,
@@ -15,7 +16,7 @@ extension TimescaleConnection {
     ///   server and connection errors.
     @discardableResult
     public func ensureSchema(for table: TimescaleTable) throws(TimescaleError) -> TimescaleSchemaReport {
-        let isTimescaleAvailable = try ensureTimescaleExtension()
+        let (extensionSchema, unavailableReason) = try ensureTimescaleExtension()
         if let schema = table.name.schema { try execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         try execute(Self.createTableSQL(table))
 
@@ -26,8 +27,9 @@ extension TimescaleConnection {
             if table.compression != nil { wanted += [.compression, .compressionPolicy] }
             if table.retention != nil { wanted.append(.retentionPolicy) }
             wanted += aggregates.map { .continuousAggregate($0.name.name.name) }
-            if isTimescaleAvailable {
-                try applyTimescaleFeatures(table, timeColumn: timeColumn, aggregates: aggregates)
+            if let extensionSchema {
+                try applyTimescaleFeatures(
+                    table, timeColumn: timeColumn, aggregates: aggregates, extensionSchema: extensionSchema)
             } else {
                 skipped = wanted
             }
@@ -37,21 +39,51 @@ extension TimescaleConnection {
                 "TimescaleDB is not available; created a plain PostgreSQL table that stores and upserts all the same",
                 metadata: [
                     "table": "\(table.name)", "skipped": "\(skipped.map(\.name).joined(separator: ", "))",
+                    "reason": "\(unavailableReason ?? "unknown")",
                 ])
         }
-        return TimescaleSchemaReport(isTimescaleAvailable: isTimescaleAvailable, skippedFeatures: skipped)
+        return TimescaleSchemaReport(isTimescaleAvailable: extensionSchema != nil, skippedFeatures: skipped)
     }
 
-    /// Whether `timescaledb` is installed, creating it when the server has it but the database does not yet.
-    private func ensureTimescaleExtension() throws(TimescaleError) -> Bool {
-        if try !execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").isEmpty { return true }
+    /// The schema of the `timescaledb` extension, creating the extension when the server has it but the database
+    /// does not yet; `nil` with the reason on plain PostgreSQL (not installed, or not in `shared_preload_libraries`).
+    ///
+    /// The extension's functions are called qualified with this schema, so they are found whatever the
+    /// connection's `search_path` is. A new extension goes where `CREATE EXTENSION` puts it: the first schema of
+    /// the `search_path`, usually `public`.
+    private func ensureTimescaleExtension() throws(TimescaleError) -> (schema: SQLIdentifier?, reason: String?) {
+        // Installed but not preloaded, TimescaleDB ends the session with FATAL on CREATE EXTENSION (or on any call
+        // into it), so look before touching it: its loader defines `timescaledb.disable_load` when preloaded.
+        let state = try execute(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')::text,
+                   (current_setting('timescaledb.disable_load', true) IS NOT NULL)::text,
+                   (SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                    WHERE e.extname = 'timescaledb')
+            """)
+        guard state.first?[0] == "true" else { return (nil, "the server has no timescaledb extension") }
+        guard state.first?[1] == "true" else {
+            return (nil, "timescaledb is installed on the server but not in shared_preload_libraries")
+        }
+        if let schema = state.first?[2] { return (try Self.extensionSchema(schema), nil) }
+        let installed: SQLQuery = """
+            SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+            WHERE e.extname = 'timescaledb'
+            """
         do {
             try execute("CREATE EXTENSION IF NOT EXISTS timescaledb")
-            return true
         } catch  where !error.isConnectionLost {
+            // Another connection may have created it at the same moment (a unique violation on pg_extension).
+            if let schema = try execute(installed).first?[0] { return (try Self.extensionSchema(schema), nil) }
             logger.debug("CREATE EXTENSION timescaledb failed", metadata: ["error": "\(error)"])
-            return false
+            return (nil, error.message)
         }
+        guard let schema = try execute(installed).first?[0] else { return (nil, "timescaledb was not created") }
+        return (try Self.extensionSchema(schema), nil)
+    }
+
+    private static func extensionSchema(_ name: String) throws(TimescaleError) -> SQLIdentifier {
+        try SQLIdentifier(name, setting: "the timescaledb extension's schema")
     }
 
     private struct ValidatedAggregate {
@@ -74,12 +106,13 @@ extension TimescaleConnection {
     }
 
     private func applyTimescaleFeatures(
-        _ table: TimescaleTable, timeColumn: String, aggregates: [ValidatedAggregate]
+        _ table: TimescaleTable, timeColumn: String, aggregates: [ValidatedAggregate],
+        extensionSchema ext: SQLIdentifier
     ) throws(TimescaleError) {
         let relation = table.name.quoted
         try execute(
             """
-            SELECT create_hypertable(\(relation)::regclass, \(timeColumn)::name,
+            SELECT \(ext).create_hypertable(\(relation)::regclass, \(timeColumn)::name,
                 chunk_time_interval => \(table.chunkInterval.sqlInterval)::interval,
                 if_not_exists => TRUE, migrate_data => TRUE)
             """)
@@ -96,23 +129,21 @@ extension TimescaleConnection {
                     let list = table.segmentByIdentifiers.map(\.quoted).joined(separator: ", ")
                     settings.append("timescaledb.compress_segmentby = \(list.sqlStringLiteral)")
                 }
-                if !table.orderByIdentifiers.isEmpty {
-                    let list = table.orderByIdentifiers.map { $0.quoted + ($1 ? " DESC" : " ASC") }
-                    settings.append("timescaledb.compress_orderby = \(list.joined(separator: ", ").sqlStringLiteral)")
-                }
+                let list = Self.compressionOrder(table).map { $0.quoted + ($1 ? " DESC" : " ASC") }
+                settings.append("timescaledb.compress_orderby = \(list.joined(separator: ", ").sqlStringLiteral)")
                 // Identifiers are validated and quoted, and the lists are SQL string literals: safe to splice.
                 try execute("ALTER TABLE \(table.name) SET (\(unsafeRaw: settings.joined(separator: ", ")))")
             }
             try execute(
                 """
-                SELECT add_compression_policy(\(relation)::regclass,
+                SELECT \(ext).add_compression_policy(\(relation)::regclass,
                     compress_after => \(compression.compressAfter.sqlInterval)::interval, if_not_exists => TRUE)
                 """)
         }
         if let retention = table.retention {
             try execute(
                 """
-                SELECT add_retention_policy(\(relation)::regclass,
+                SELECT \(ext).add_retention_policy(\(relation)::regclass,
                     drop_after => \(retention.sqlInterval)::interval, if_not_exists => TRUE)
                 """)
         }
@@ -125,13 +156,27 @@ extension TimescaleConnection {
                 """)
             try execute(
                 """
-                SELECT add_continuous_aggregate_policy(\(validated.name.quoted)::regclass,
+                SELECT \(ext).add_continuous_aggregate_policy(\(validated.name.quoted)::regclass,
                     start_offset => \(aggregate.refreshStartOffset?.sqlInterval)::interval,
                     end_offset => \(aggregate.refreshEndOffset?.sqlInterval)::interval,
                     schedule_interval => \(aggregate.refreshInterval.sqlInterval)::interval,
                     if_not_exists => TRUE)
                 """)
         }
+    }
+
+    /// `compress_orderby`: the described order, or the time column descending when it is empty, then the upsert-key
+    /// columns that are neither segment-by nor order-by, ascending. TimescaleDB warns about a unique-key column
+    /// missing from both lists: without it, an upsert into a compressed chunk cannot use the batches' min/max
+    /// metadata to find the rows that conflict and decompresses the whole segment.
+    static func compressionOrder(_ table: TimescaleTable) -> [(SQLIdentifier, isDescending: Bool)] {
+        var order = table.orderByIdentifiers.map { ($0.0, isDescending: $0.1) }
+        if order.isEmpty, let time = table.timeColumnIdentifier { order = [(time, isDescending: true)] }
+        for key in table.upsertKeyIdentifiers
+        where !table.segmentByIdentifiers.contains(key) && !order.contains(where: { $0.0 == key }) {
+            order.append((key, isDescending: false))
+        }
+        return order
     }
 
     static func createTableSQL(_ table: TimescaleTable) -> SQLQuery {
@@ -149,10 +194,15 @@ extension TimescaleConnection {
 }
 
 extension Duration {
-    /// The duration as PostgreSQL interval text, e.g. `"604800 seconds"`.
+    /// The duration as PostgreSQL interval text, e.g. `"7 days"` or `"3600 seconds"`.
+    ///
+    /// Whole days are written as days so that TimescaleDB's job configurations read `7 days` rather than
+    /// `168:00:00`; PostgreSQL compares the two as equal.
     var sqlInterval: String {
         let (seconds, attoseconds) = components
-        if attoseconds == 0 { return "\(seconds) seconds" }
+        if attoseconds == 0 {
+            return seconds != 0 && seconds % 86_400 == 0 ? "\(seconds / 86_400) days" : "\(seconds) seconds"
+        }
         return "\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) microseconds"
     }
 }

@@ -12,7 +12,8 @@ public struct TimescaleContinuousAggregate: Sendable, Hashable {
     /// The view name, optionally schema-qualified.
     public var name: String
     /// The view's `SELECT`, with `time_bucket` on the hypertable's time column. It is DDL, so it may not
-    /// carry bind parameters.
+    /// carry bind parameters. Its names resolve through the connection's `search_path`: qualify `time_bucket`
+    /// (`public.time_bucket`) when the extension's schema is not on it.
     public var query: SQLQuery
     /// The refresh window starts this long before now (`start_offset`); `nil` refreshes from the beginning.
     public var refreshStartOffset: Duration?

@@ -29,7 +29,9 @@ public struct TimescaleTable: Sendable {
 
         /// `timescaledb.compress_segmentby`: columns whose equal values are compressed together (e.g. the symbol).
         public var segmentBy: [String]
-        /// `timescaledb.compress_orderby`; empty uses TimescaleDB's default (time descending).
+        /// `timescaledb.compress_orderby`; empty means the time column descending. Upsert-key columns that are in
+        /// neither `segmentBy` nor `orderBy` are appended ascending, so upserts into compressed chunks find their
+        /// conflicts from the batches' min/max metadata (TimescaleDB warns about such columns otherwise).
         public var orderBy: [Order]
         /// Chunks older than this are compressed by the policy.
         public var compressAfter: Duration

@@ -1,3 +1,4 @@
+import Foundation
 import StreamKit
 import StreamKitTimescale
 import Synchronization
@@ -51,27 +52,39 @@ extension BarRow {
     }
 }
 
-/// Base of the test event times (2023-11-14), recent enough for any retention policy's first run.
-let baseMs: Int64 = 1_700_000_000_000
+/// Base of the test event times: the start of the hour two hours before the test process started.
+///
+/// Recent, because on TimescaleDB the tables get the default policies, which run once as soon as they are
+/// added: retention drops chunks older than 90 days and compression compresses chunks older than 7 days, which
+/// would race with a test writing older rows. Hour-aligned, so windows and buckets line up alike in every run.
+let baseMs: Int64 = {
+    let nowMs = Int64(Date().timeIntervalSince1970 * 1_000)
+    return (nowMs / 3_600_000 - 2) * 3_600_000
+}()
 
 /// `count` ticks over 3 symbols, 10 ms apart, with mids on a 0.25 grid so sums are exact.
 func makeTicks(_ range: Range<Int>) -> [Tick] {
     let symbols = ["TTF-GAS", "BRENT", "NBP"]
     return range.map { i in
         let mid = 50 + Double((i * 7) % 40) * 0.25
-        return Tick(symbol: symbols[i % 3], bid: mid - 0.25, ask: mid + 0.25, tsEventMs: baseMs + Int64(i) * 10, sequence: Int64(i))
+        return Tick(
+            symbol: symbols[i % 3], bid: mid - 0.25, ask: mid + 0.25, tsEventMs: baseMs + Int64(i) * 10,
+            sequence: Int64(i))
     }
 }
 
 /// The naive reference: 1-second bars per symbol computed directly from the ticks, in (symbol, start) order.
 func referenceBars(_ ticks: [Tick]) -> [BarRow] {
     var bars: [String: [Int64: [Tick]]] = [:]
-    for tick in ticks { bars[tick.symbol, default: [:]][tick.tsEventMs - tick.tsEventMs % 1_000, default: []].append(tick) }
+    for tick in ticks {
+        bars[tick.symbol, default: [:]][tick.tsEventMs - tick.tsEventMs % 1_000, default: []].append(tick)
+    }
     return bars.keys.sorted().flatMap { symbol in
         bars[symbol]!.keys.sorted().map { start in
             let window = bars[symbol]![start]!
             return BarRow(
-                symbol: symbol, windowStart: EventTime(milliseconds: start), windowEnd: EventTime(milliseconds: start + 1_000),
+                symbol: symbol, windowStart: EventTime(milliseconds: start),
+                windowEnd: EventTime(milliseconds: start + 1_000),
                 tickCount: window.count, meanMid: window.map(\.mid).reduce(0, +) / Double(window.count),
                 minBid: window.map(\.bid).min()!, maxAsk: window.map(\.ask).max()!)
         }
@@ -82,8 +95,9 @@ func referenceBars(_ ticks: [Tick]) -> [BarRow] {
 func produce(_ ticks: [Tick], to broker: InMemoryBroker) throws {
     for tick in ticks {
         broker.append(
-            RawRecord(topic: "ticks", key: Array(tick.symbol.utf8), value: try Serde<Tick>.json.encode(tick),
-                      timestamp: EventTime(milliseconds: tick.tsEventMs)))
+            RawRecord(
+                topic: "ticks", key: Array(tick.symbol.utf8), value: try Serde<Tick>.json.encode(tick),
+                timestamp: EventTime(milliseconds: tick.tsEventMs)))
     }
 }
 
@@ -99,7 +113,8 @@ func storedBars(_ pg: TimescaleConnection, table: String = "bars_1s") async thro
         BarRow(
             symbol: row[0] ?? "", windowStart: EventTime(milliseconds: Int64(row[1] ?? "") ?? -1),
             windowEnd: EventTime(milliseconds: Int64(row[2] ?? "") ?? -1), tickCount: Int(row[3] ?? "") ?? -1,
-            meanMid: Double(row[4] ?? "") ?? .nan, minBid: Double(row[5] ?? "") ?? .nan, maxAsk: Double(row[6] ?? "") ?? .nan)
+            meanMid: Double(row[4] ?? "") ?? .nan, minBid: Double(row[5] ?? "") ?? .nan,
+            maxAsk: Double(row[6] ?? "") ?? .nan)
     }
 }
 

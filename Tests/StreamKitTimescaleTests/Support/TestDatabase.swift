@@ -12,12 +12,28 @@ enum TestDatabase {
     /// Whether `TIMESCALE_URL` is set; tests that need a server are disabled (listed as skipped) otherwise.
     static var isConfigured: Bool { url != nil }
 
-    /// Whether the server has the timescaledb extension to install; TimescaleDB-only tests need it.
+    /// Whether TimescaleDB works on the server: its files are installed and it is in `shared_preload_libraries`
+    /// (or already created). Installed but not preloaded, `CREATE EXTENSION` fails, so the server counts as
+    /// plain PostgreSQL. TimescaleDB-only tests need it; when it works, it is created in `public` once.
     static func hasTimescale() async throws -> Bool {
+        try await timescale.value
+    }
+
+    private static let timescale = Task<Bool, any Error> {
         guard isConfigured else { return false }
         let pg = try await connect(schema: "public")
-        let rows = try await pg.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
-        return !rows.isEmpty
+        let usable = try await pg.execute(
+            """
+            SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'
+              AND (installed_version IS NOT NULL
+                   OR 'timescaledb' = ANY(string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')))
+            """)
+        guard !usable.isEmpty else { return false }
+        // In `public`, not in a test's schema: a test's schema is dropped with CASCADE when it ends, and
+        // StreamKitTimescale calls the extension's functions qualified with its schema. Tests that name
+        // TimescaleDB functions in their own SQL write them as `public.time_bucket` and so on.
+        try await pg.execute("CREATE EXTENSION IF NOT EXISTS timescaledb WITH SCHEMA public")
+        return true
     }
 
     /// A fresh schema name for one test.
@@ -49,6 +65,7 @@ enum TestDatabase {
         TimescaleConnection, String
     ) {
         let schema = makeSchemaName(test)
+        _ = try await hasTimescale()  // creates the extension in `public` before a test's tables ask for it
         let admin = try await connect(schema: "public")
         try await admin.execute("CREATE SCHEMA \(try SQLIdentifier(schema))")
         return (try await connect(schema: schema, applicationName: applicationName), schema)

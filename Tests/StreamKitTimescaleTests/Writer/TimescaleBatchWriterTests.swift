@@ -16,7 +16,7 @@ struct TimescaleBatchWriterTests {
 
     static func bar(_ symbol: String, second: Int64, mid: Double, count: Int64, note: String? = nil) -> TimescaleRow {
         [
-            .text(symbol), .timestamptz(.init(millisecondsSinceUnixEpoch: 1_700_000_000_000 + second * 1_000)),
+            .text(symbol), .timestamptz(.init(millisecondsSinceUnixEpoch: baseMs + second * 1_000)),
             .float64(mid), .int64(count), note.map { .text($0) } ?? .null,
         ]
     }
@@ -24,7 +24,7 @@ struct TimescaleBatchWriterTests {
     private func contents(_ pg: TimescaleConnection) async throws -> [[String?]] {
         try await pg.execute(
             """
-            SELECT symbol, (extract(epoch FROM window_start) - 1700000000)::int::text, mean_mid::text, count::text, note
+            SELECT symbol, (((extract(epoch FROM window_start) * 1000)::bigint - \(baseMs)) / 1000)::text, mean_mid::text, count::text, note
             FROM bars ORDER BY symbol, window_start
             """
         ).map(\.values)
