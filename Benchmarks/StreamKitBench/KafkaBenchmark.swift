@@ -27,6 +27,9 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(name: .long, help: "Distinct symbols (keys).")
     var keys = 5
 
+    @Option(name: .long, help: "Seconds without records after which the backtest run ends (the first fetch can be slow).")
+    var idleSeconds = 10
+
     @Option(name: .long, help: "Records per consumer poll, for the raw consumer (the runtime polls 4 096).")
     var pollSize = 4_096
 
@@ -41,7 +44,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         let brokers = try broker.resolved()
         let runID = Machine.wallMilliseconds()
         let topic = "streamkit-bench.ticks.\(runID)"
-        let base = KafkaConfiguration(bootstrapServers: brokers)
+        let base = Self.consumerConfiguration(brokers)
 
         let admin = try KafkaAdmin(configuration: base)
         try await admin.createTopics([KafkaTopicSpecification(name: topic, partitions: partitions)])
@@ -70,6 +73,15 @@ struct KafkaBenchmark: AsyncParsableCommand {
         report.add("targets", "≥ 300,000 records/s and ≥ 70 % of raw: \(pipelineVerdict(pipeline, ratio))")
         report.add("peak memory (ru_maxrss)", Format.bytes(Machine.peakMemoryBytes))
         report.print()
+    }
+
+    /// The same client settings for the raw consumer and the pipeline. The development broker (noida-db) answers a
+    /// fetch with everything it has, ignoring `fetch.max.bytes`, so responses can exceed librdkafka's 100 MB
+    /// `receive.message.max.bytes`; the limit is raised so that a large topic can be read at all.
+    static func consumerConfiguration(_ brokers: String) -> KafkaConfiguration {
+        var configuration = KafkaConfiguration(bootstrapServers: brokers)
+        configuration.properties["receive.message.max.bytes"] = "2000000000"
+        return configuration
     }
 
     private func pipelineVerdict(_ pipeline: PipelineFigures, _ ratio: Double) -> String {
@@ -124,7 +136,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
             let batch = try await consumer.nextBatch(maxMessages: pollSize, timeout: .milliseconds(100))
             if batch.isEmpty {
                 if ContinuousClock.now - lastProgress > .seconds(60) {
-                    throw ValidationError("raw consumer: no records for 60 s after \(count) of \(records)")
+                    throw BenchError("raw consumer: no records for 60 s after \(count) of \(records)")
                 }
                 continue
             }
@@ -159,8 +171,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
     }
 
     private func runPipeline(topic: String, brokers: String, runID: Int64) async throws -> PipelineFigures {
-        let idle = Duration.seconds(2)
-        let app = try StreamApp(name: "streamkit-bench-\(runID)", broker: .kafka(.servers(brokers)))
+        let idle = Duration.seconds(idleSeconds)
+        let app = try StreamApp(name: "streamkit-bench-\(runID)", broker: .kafka(Self.consumerConfiguration(brokers)))
         let ticks = app.topic(topic, key: String.self, value: Tick.self, format: .json, partitions: partitions)
         let bars = app.topic(
             "\(topic).bars.1s", key: String.self, value: WindowResult<String, Bar>.self, format: .json,
@@ -187,7 +199,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         progress.finish()
         await drawing.value
         guard let elapsed = timer.elapsed else {
-            throw ValidationError("pipeline saw \(timer.count) of \(records) records")
+            throw BenchError("pipeline saw \(timer.count) of \(records) records")
         }
         return PipelineFigures(
             count: timer.count, elapsed: elapsed, total: total, idle: idle, bars: barCount.load(ordering: .relaxed))

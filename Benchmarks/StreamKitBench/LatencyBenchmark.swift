@@ -44,7 +44,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
         let runID = Machine.wallMilliseconds()
         let input = "streamkit-bench.latency.\(runID).in"
         let output = "streamkit-bench.latency.\(runID).out"
-        let base = KafkaConfiguration(bootstrapServers: brokers)
+        let base = KafkaBenchmark.consumerConfiguration(brokers)
         let admin = try KafkaAdmin(configuration: base)
         try await admin.createTopics([
             KafkaTopicSpecification(name: input, partitions: partitions),
@@ -77,7 +77,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
         FileHandle.standardError.write(Data("latency: waiting for the pipeline to join its group\n".utf8))
         while receiver.received == 0 {
             guard ContinuousClock.now < warmUpDeadline else {
-                throw ValidationError("no output within 60 s: the pipeline did not start")
+                throw BenchError("no output within 60 s: the pipeline did not start")
             }
             try sender.send(count: 1)
             try await Task.sleep(for: .milliseconds(50))

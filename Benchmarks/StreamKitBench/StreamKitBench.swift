@@ -26,3 +26,9 @@ struct BrokerOptions: ParsableArguments {
         throw ValidationError("no broker: pass --brokers host:port or set KAFKA_BROKERS (scripts/bench-kafka starts one)")
     }
 }
+
+/// A benchmark that could not finish; printed without the usage text.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
