@@ -60,7 +60,8 @@ struct DSLBenchmark: ParsableCommand {
         report.add("records", "\(Format.grouped(records)) over \(keys) keys")
         report.add("throughput", "\(Format.rate(records, elapsed)) in \(Format.seconds(elapsed))")
         report.add("windows closed", Format.grouped(sink.count))
-        report.add("target", "≥ 5,000,000 records/s: \(Format.perSecond(records, elapsed) >= 5_000_000 ? "met" : "NOT met")")
+        report.add(
+            "target", "≥ 5,000,000 records/s: \(Format.perSecond(records, elapsed) >= 5_000_000 ? "met" : "NOT met")")
         report.add("peak memory (ru_maxrss)", "\(Format.bytes(Machine.peakMemoryBytes)) (input held in memory)")
         report.print()
     }
@@ -83,7 +84,9 @@ struct PackedQuote: Sendable {
 
     static let serde = Serde<PackedQuote>(
         name: "bench-packed",
-        serialize: { quote, out in out.append(contentsOf: encode(bid: quote.bid, ask: quote.ask, tsEventMs: quote.tsEventMs)) },
+        serialize: { quote, out in
+            out.append(contentsOf: encode(bid: quote.bid, ask: quote.ask, tsEventMs: quote.tsEventMs))
+        },
         deserialize: { bytes in
             PackedQuote(
                 bid: bytes.loadUnaligned(fromByteOffset: 0, as: Double.self),

@@ -27,7 +27,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(name: .long, help: "Distinct symbols (keys).")
     var keys = 5
 
-    @Option(name: .long, help: "Seconds without records after which the backtest run ends (the first fetch can be slow).")
+    @Option(
+        name: .long, help: "Seconds without records after which the backtest run ends (the first fetch can be slow).")
     var idleSeconds = 10
 
     @Option(name: .long, help: "Records per consumer poll, for the raw consumer (the runtime polls 4 096).")
@@ -58,7 +59,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
         report.add("topic", "\(topic) (\(partitions) partitions, \(keys) keys)")
         report.add("records", Format.grouped(records))
         report.add("payload", "\(Format.bytes(produced.bytes)) (\(produced.bytes / records) bytes/record)")
-        report.add("produce (idempotent)", "\(Format.rate(records, produced.elapsed)) in \(Format.seconds(produced.elapsed))")
+        report.add(
+            "produce (idempotent)", "\(Format.rate(records, produced.elapsed)) in \(Format.seconds(produced.elapsed))")
         report.add(
             "raw consume (ceiling)",
             "\(Format.rate(raw.count, raw.elapsed)) in \(Format.seconds(raw.elapsed)), "
@@ -68,7 +70,9 @@ struct KafkaBenchmark: AsyncParsableCommand {
             "\(Format.rate(pipeline.count, pipeline.elapsed)) in \(Format.seconds(pipeline.elapsed))")
         let ratio = Format.perSecond(pipeline.count, pipeline.elapsed) / Format.perSecond(raw.count, raw.elapsed)
         report.add("pipeline / raw", Format.percent(ratio))
-        report.add("pipeline run, all in", "\(Format.seconds(pipeline.total)) (group join, idle \(Format.seconds(pipeline.idle)), final checkpoint)")
+        report.add(
+            "pipeline run, all in",
+            "\(Format.seconds(pipeline.total)) (group join, idle \(Format.seconds(pipeline.idle)), final checkpoint)")
         report.add("bars out", Format.grouped(pipeline.bars))
         report.add("targets", "≥ 300,000 records/s and ≥ 70 % of raw: \(pipelineVerdict(pipeline, ratio))")
         report.add("peak memory (ru_maxrss)", Format.bytes(Machine.peakMemoryBytes))

@@ -58,7 +58,9 @@ struct LatencyBenchmark: AsyncParsableCommand {
         let ticks = app.topic(input, key: String.self, value: Tick.self, format: .json, partitions: partitions)
         let quotes = app.topic(output, key: String.self, value: Quote.self, format: .json, partitions: partitions)
         app.dataframe(ticks)
-            .map { Quote(symbol: $0.symbol, mid: ($0.bid + $0.ask) / 2, spread: $0.ask - $0.bid, sequence: $0.sequence) }
+            .map {
+                Quote(symbol: $0.symbol, mid: ($0.bid + $0.ask) / 2, spread: $0.ask - $0.bid, sequence: $0.sequence)
+            }
             .to(quotes)
         let pipeline = Task { try await app.run(mode: .continuous) }
 
@@ -115,11 +117,14 @@ struct LatencyBenchmark: AsyncParsableCommand {
         var report = Report(title: "streamkit-bench latency: end to end through decode → map → to(topic)")
         report.add("broker", brokers)
         report.add("topics", "\(input) → \(output) (\(partitions) partitions)")
-        report.add("rate", "\(Format.grouped(rate)) records/s for \(seconds) s (achieved \(Format.rate(sent, sendElapsed)))")
+        report.add(
+            "rate", "\(Format.grouped(rate)) records/s for \(seconds) s (achieved \(Format.rate(sent, sendElapsed)))")
         report.add("pipeline linger.ms", pipelineLingerMs.map(String.init) ?? "librdkafka default")
         report.add("received", "\(Format.grouped(latencies.count)) of \(Format.grouped(total))")
         if !latencies.isEmpty {
-            func percentile(_ p: Double) -> Int { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            func percentile(_ p: Double) -> Int {
+                latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+            }
             report.add("p50", Format.milliseconds(microseconds: percentile(0.50)))
             report.add("p90", Format.milliseconds(microseconds: percentile(0.90)))
             report.add("p99", Format.milliseconds(microseconds: percentile(0.99)))

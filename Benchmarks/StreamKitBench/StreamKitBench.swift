@@ -23,7 +23,8 @@ struct BrokerOptions: ParsableArguments {
     func resolved() throws -> String {
         if let brokers, !brokers.isEmpty { return brokers }
         if let value = Machine.environment("KAFKA_BROKERS"), !value.isEmpty { return value }
-        throw ValidationError("no broker: pass --brokers host:port or set KAFKA_BROKERS (scripts/bench-kafka starts one)")
+        throw ValidationError(
+            "no broker: pass --brokers host:port or set KAFKA_BROKERS (scripts/bench-kafka starts one)")
     }
 }
 
