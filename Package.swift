@@ -58,6 +58,7 @@ let package = Package(
             name: "StreamKitBench",
             dependencies: [
                 "StreamKit",
+                "StreamKitKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/StreamKitBench"

@@ -1,0 +1,285 @@
+import ArgumentParser
+import StreamKit
+import StreamKitKafka
+import Synchronization
+
+/// `streamkit-bench kafka`: produce rate, raw consume rate (the ceiling), and the market pipeline's rate.
+struct KafkaBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka",
+        abstract: "Produce N JSON ticks, consume them raw, then run the market pipeline over them.",
+        discussion: """
+            1. produces N ticks (keyed by symbol, current timestamps) to a fresh topic with the idempotent \
+            producer; 2. consumes the topic with KafkaConsumer batch polling, counting messages and bytes \
+            without decoding (the ceiling); 3. runs the market pipeline (JSON decode, validate, event time, \
+            1 s tumbling bars per symbol, final, output topic) with app.run(mode: .backtest) and times it \
+            from the first record processed to the last.
+            """)
+
+    @OptionGroup var broker: BrokerOptions
+
+    @Option(name: .long, help: "Ticks to produce.")
+    var records = 1_000_000
+
+    @Option(name: .long, help: "Partitions of the input topic.")
+    var partitions = 3
+
+    @Option(name: .long, help: "Distinct symbols (keys).")
+    var keys = 5
+
+    @Option(
+        name: .long, help: "Seconds without records after which the backtest run ends (the first fetch can be slow).")
+    var idleSeconds = 10
+
+    @Option(name: .long, help: "Records per consumer poll, for the raw consumer (the runtime polls 4 096).")
+    var pollSize = 4_096
+
+    func validate() throws {
+        guard records > 0 else { throw ValidationError("--records must be positive") }
+        guard partitions > 0 else { throw ValidationError("--partitions must be positive") }
+        guard keys > 0 else { throw ValidationError("--keys must be positive") }
+        guard pollSize > 0 else { throw ValidationError("--poll-size must be positive") }
+    }
+
+    func run() async throws {
+        let brokers = try broker.resolved()
+        let runID = Machine.wallMilliseconds()
+        let topic = "streamkit-bench.ticks.\(runID)"
+        let base = Self.consumerConfiguration(brokers)
+
+        let admin = try KafkaAdmin(configuration: base)
+        try await admin.createTopics([KafkaTopicSpecification(name: topic, partitions: partitions)])
+
+        let produced = try await produce(topic: topic, base: base)
+        let raw = try await consumeRaw(topic: topic, base: base)
+        let pipeline = try await runPipeline(topic: topic, brokers: brokers, runID: runID)
+
+        var report = Report(title: "streamkit-bench kafka: market pipeline end to end")
+        report.add("broker", brokers)
+        report.add("topic", "\(topic) (\(partitions) partitions, \(keys) keys)")
+        report.add("records", Format.grouped(records))
+        report.add("payload", "\(Format.bytes(produced.bytes)) (\(produced.bytes / records) bytes/record)")
+        report.add(
+            "produce (idempotent)", "\(Format.rate(records, produced.elapsed)) in \(Format.seconds(produced.elapsed))")
+        report.add(
+            "raw consume (ceiling)",
+            "\(Format.rate(raw.count, raw.elapsed)) in \(Format.seconds(raw.elapsed)), "
+                + Format.megabytesPerSecond(raw.bytes, raw.elapsed))
+        report.add(
+            "StreamKit pipeline",
+            "\(Format.rate(pipeline.count, pipeline.elapsed)) in \(Format.seconds(pipeline.elapsed))")
+        let ratio = Format.perSecond(pipeline.count, pipeline.elapsed) / Format.perSecond(raw.count, raw.elapsed)
+        report.add("pipeline / raw", Format.percent(ratio))
+        report.add(
+            "pipeline run, all in",
+            "\(Format.seconds(pipeline.total)) (group join, idle \(Format.seconds(pipeline.idle)), final checkpoint)")
+        report.add("bars out", Format.grouped(pipeline.bars))
+        report.add("targets", "≥ 300,000 records/s and ≥ 70 % of raw: \(pipelineVerdict(pipeline, ratio))")
+        report.add("peak memory (ru_maxrss)", Format.bytes(Machine.peakMemoryBytes))
+        report.print()
+    }
+
+    /// The same client settings for the raw consumer and the pipeline. The development broker (noida-db) answers a
+    /// fetch with everything it has, ignoring `fetch.max.bytes`, so responses can exceed librdkafka's 100 MB
+    /// `receive.message.max.bytes`; the limit is raised so that a large topic can be read at all.
+    static func consumerConfiguration(_ brokers: String) -> KafkaConfiguration {
+        var configuration = KafkaConfiguration(bootstrapServers: brokers)
+        configuration.properties["receive.message.max.bytes"] = "2000000000"
+        return configuration
+    }
+
+    private func pipelineVerdict(_ pipeline: PipelineFigures, _ ratio: Double) -> String {
+        let rate = Format.perSecond(pipeline.count, pipeline.elapsed)
+        return rate >= 300_000 && ratio >= 0.7 ? "met" : "NOT met"
+    }
+
+    // MARK: - 1. Produce
+
+    private func produce(topic: String, base: KafkaConfiguration) async throws -> (elapsed: Duration, bytes: Int) {
+        var configuration = base
+        configuration.enableIdempotence = true
+        configuration.acks = .all
+        configuration.linger = .milliseconds(5)
+        configuration.properties["queue.buffering.max.messages"] = "1000000"
+        configuration.properties["queue.buffering.max.kbytes"] = "1048576"
+        let producer = try KafkaProducer(configuration: configuration)
+        var source = TickSource(topic: topic, keys: keys, total: records)
+        let progress = Progress("produce", total: records)
+        let drawing = progress.start()
+        let started = ContinuousClock.now
+        while try !source.enqueue(into: producer) {
+            progress.set(source.produced)
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await producer.flush(timeout: .seconds(300))
+        let elapsed = ContinuousClock.now - started
+        progress.set(records)
+        progress.finish()
+        await drawing.value
+        return (elapsed, source.bytes)
+    }
+
+    // MARK: - 2. Raw consume
+
+    private func consumeRaw(topic: String, base: KafkaConfiguration) async throws -> (
+        count: Int, bytes: Int, elapsed: Duration
+    ) {
+        let consumer = try KafkaConsumer(configuration: base)
+        try consumer.assign(
+            Dictionary(
+                uniqueKeysWithValues: (0..<partitions).map {
+                    (KafkaTopicPartition(topic: topic, partition: $0), KafkaOffset.beginning)
+                }))
+        var count = 0
+        var bytes = 0
+        var first: ContinuousClock.Instant?
+        var lastProgress = ContinuousClock.now
+        let progress = Progress("raw consume", total: records)
+        let drawing = progress.start()
+        while count < records {
+            let batch = try await consumer.nextBatch(maxMessages: pollSize, timeout: .milliseconds(100))
+            if batch.isEmpty {
+                if ContinuousClock.now - lastProgress > .seconds(60) {
+                    throw BenchError("raw consumer: no records for 60 s after \(count) of \(records)")
+                }
+                continue
+            }
+            if first == nil { first = ContinuousClock.now }
+            lastProgress = ContinuousClock.now
+            bytes += Self.payloadBytes(of: batch)
+            count += batch.count
+            progress.set(count)
+        }
+        let elapsed = ContinuousClock.now - first!
+        progress.finish()
+        await drawing.value
+        try await consumer.close()
+        return (count, bytes, elapsed)
+    }
+
+    /// Key and value bytes of a batch, read in place (kept out of the async loop, which the optimizer prefers).
+    private static func payloadBytes(of batch: KafkaMessageBatch) -> Int {
+        var bytes = 0
+        batch.forEach { message in bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0) }
+        return bytes
+    }
+
+    // MARK: - 3. The market pipeline
+
+    struct PipelineFigures {
+        var count: Int
+        var elapsed: Duration
+        var total: Duration
+        var idle: Duration
+        var bars: Int
+    }
+
+    private func runPipeline(topic: String, brokers: String, runID: Int64) async throws -> PipelineFigures {
+        let idle = Duration.seconds(idleSeconds)
+        let app = try StreamApp(name: "streamkit-bench-\(runID)", broker: .kafka(Self.consumerConfiguration(brokers)))
+        let ticks = app.topic(topic, key: String.self, value: Tick.self, format: .json, partitions: partitions)
+        let bars = app.topic(
+            "\(topic).bars.1s", key: String.self, value: WindowResult<String, Bar>.self, format: .json,
+            partitions: partitions)
+        let progress = Progress("pipeline", total: records)
+        let timer = RecordTimer(target: records, progress: progress)
+        let barCount = Atomic<Int>(0)
+
+        app.dataframe(ticks)
+            .peek { _ in timer.tick() }
+            .filter(\.isValid)
+            .eventTime(\.tsEventMs)
+            .tumblingWindow(.seconds(1))
+            .aggregate(into: Bar()) { bar, tick in bar.add(tick) }
+            .final()
+            .peek { _ in barCount.add(1, ordering: .relaxed) }
+            .to(bars)
+
+        let drawing = progress.start()
+        let started = ContinuousClock.now
+        try await app.run(mode: .backtest(idle: idle))
+        let total = ContinuousClock.now - started
+        progress.set(timer.count)
+        progress.finish()
+        await drawing.value
+        guard let elapsed = timer.elapsed else {
+            throw BenchError("pipeline saw \(timer.count) of \(records) records")
+        }
+        return PipelineFigures(
+            count: timer.count, elapsed: elapsed, total: total, idle: idle, bars: barCount.load(ordering: .relaxed))
+    }
+}
+
+/// Times records through a pipeline: from the first record seen to the `target`-th.
+///
+/// Only the runtime's single processing thread calls `tick`; the figures are read after the run.
+final class RecordTimer: @unchecked Sendable {
+    private let target: Int
+    private let progress: Progress
+    private(set) var count = 0
+    private var first: ContinuousClock.Instant?
+    private var last: ContinuousClock.Instant?
+
+    init(target: Int, progress: Progress) {
+        self.target = target
+        self.progress = progress
+    }
+
+    func tick() {
+        count += 1
+        if count == 1 { first = .now }
+        if count == target { last = .now }
+        if count & 1_023 == 0 { progress.set(count) }
+    }
+
+    var elapsed: Duration? {
+        guard let first, let last else { return nil }
+        return last - first
+    }
+}
+
+/// Encodes ticks and enqueues them until librdkafka's queue is full or all are sent.
+struct TickSource {
+    let topic: String
+    let total: Int
+    private var feed: TickFeed
+    private let serde = Serde<Tick>.json
+    private var pending: KafkaProducerMessage?
+    private(set) var produced = 0
+    private(set) var bytes = 0
+
+    init(topic: String, keys: Int, total: Int) {
+        self.topic = topic
+        self.total = total
+        feed = TickFeed(keys: keys)
+    }
+
+    /// Enqueues until the queue is full (returns `false`: wait and call again) or every tick is sent (`true`).
+    mutating func enqueue(into producer: KafkaProducer) throws -> Bool {
+        while produced < total {
+            let message: KafkaProducerMessage
+            if let waiting = pending {
+                message = waiting
+            } else {
+                message = try next()
+            }
+            let result = Result { () throws(KafkaError) in try producer.enqueue(message) }
+            if case .failure(let error) = result {
+                guard error.code == .queueFull else { throw error }
+                pending = message
+                return false
+            }
+            pending = nil
+            produced += 1
+        }
+        return true
+    }
+
+    private mutating func next() throws -> KafkaProducerMessage {
+        let now = Machine.wallMilliseconds()
+        let (tick, symbol) = feed.next(nowMs: now)
+        let value = try serde.encode(tick)
+        bytes += value.count
+        return KafkaProducerMessage(topic: topic, key: feed.symbolKeys[symbol], value: value, timestampMs: now)
+    }
+}

@@ -1,1 +1,0 @@
-print("streamkit-bench: not yet")
