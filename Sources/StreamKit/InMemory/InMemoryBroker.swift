@@ -139,6 +139,22 @@ struct InMemoryBatch: RecordBatch {
     var nextOffset: Int64 { (records.last?.offset ?? -1) + 1 }
 
     func forEach(_ body: (borrowing RawRecordView) throws -> Void) rethrows {
-        for record in records { try record.withView(body) }
+        // Borrow each stored record in place: a `for … in` loop would copy every record (and retain
+        // its four buffers) before lending it.
+        try records.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                let key = buffer[i].key
+                let value = buffer[i].value
+                try withOptionalBytes(key) { keyBytes in
+                    try withOptionalBytes(value) { valueBytes in
+                        try body(
+                            RawRecordView(
+                                topic: topicPartition.topic, partition: topicPartition.partition,
+                                offset: buffer[i].offset, timestamp: buffer[i].timestamp, key: keyBytes,
+                                value: valueBytes, headers: buffer[i].headers))
+                    }
+                }
+            }
+        }
     }
 }
