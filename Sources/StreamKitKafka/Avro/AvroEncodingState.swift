@@ -132,10 +132,10 @@ final class AvroEncodingState {
 
     /// The index of the first union branch `accepts` takes, written to `out`, and that branch's node.
     @inline(__always)
-    private func resolve(_ node: Int, _ swiftType: String, _ accepts: (AvroNode) -> Bool) throws -> AvroNode {
+    private func resolve(_ node: Int, _ swiftType: @autoclosure () -> String, _ accepts: (AvroNode) -> Bool) throws -> AvroNode {
         let resolved = nodes[node]
         guard case .union(let branches) = resolved else { return resolved }
-        guard let index = branches.firstIndex(where: { accepts(nodes[$0]) }) else { throw mismatch(swiftType, node) }
+        guard let index = branches.firstIndex(where: { accepts(nodes[$0]) }) else { throw mismatch(swiftType(), node) }
         AvroBinary.writeLong(Int64(index), into: &out)
         return nodes[branches[index]]
     }
