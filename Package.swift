@@ -81,6 +81,15 @@ let package = Package(
             path: "Benchmarks/JSONBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "AvroBenchmarks",
+            dependencies: [
+                "StreamKitKafka",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AvroBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         // MARK: - Tests
         .testTarget(
