@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "StreamKit",
                 "StreamKitKafka",
+                "StreamKitTimescale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/StreamKitBench"
