@@ -5,16 +5,24 @@
 /// with the key's wire name, cached per key type in ``JSONMemberNames``. Otherwise the member names' bytes in
 /// the payload are compared with the key, mapped as the reader's ``JSONKeyMapping`` says, without making a
 /// `String`.
+///
+/// The standard library's `KeyedDecodingContainer` box copies the container through its generic value
+/// witnesses for every member read, so it is kept trivially copyable, with unmanaged references: no retain or
+/// release in copies, and none where the per-member path looks members up. That is sound because it adds no new way to misuse
+/// it: the container is valid only while the decode call that made it runs, since the reader points into the
+/// caller's payload only for that long, and that call keeps the reader alive; the reader keeps `names` alive.
 struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let reader: JSONReader
+    private let readerRef: Unmanaged<JSONReader>
     let object: Int
-    let names: JSONMemberNames
+    private let namesRef: Unmanaged<JSONMemberNames>
 
     init(reader: JSONReader, object: Int) {
-        self.reader = reader
+        readerRef = .passUnretained(reader)
         self.object = object
-        names = reader.memberNames(for: Key.self)
+        namesRef = .passUnretained(reader.memberNames(for: Key.self))
     }
+
+    var reader: JSONReader { readerRef.takeUnretainedValue() }
 
     var codingPath: [any CodingKey] { reader.path.map(\.codingKey) }
 
@@ -39,7 +47,9 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     /// The tape index of the value of `key`, or `nil` when the object has no such member.
     @inline(__always)
     private func valueIndex(forKey key: Key) -> Int? {
-        reader.valueIndex(ofMember: key.stringValue, in: object, names: names)
+        readerRef._withUnsafeGuaranteedRef { reader in
+            namesRef._withUnsafeGuaranteedRef { reader.valueIndex(ofMember: key.stringValue, in: object, names: $0) }
+        }
     }
 
     private func require(_ key: Key) throws(JSONError) -> Int {

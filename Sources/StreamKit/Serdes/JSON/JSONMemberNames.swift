@@ -60,7 +60,7 @@ final class JSONMemberNames {
     private func add(_ name: String) -> Int {
         let index = state.pointee.count
         guard index < Self.capacity else { return -1 }
-        var quoted = Array(JSONKeyTable.wireName(for: name, keyMapping: keyMapping).utf8)
+        var quoted = Array(keyMapping.wireName(for: name).utf8)
         let decodesBack = quoted.withUnsafeBufferPointer {
             JSONKeyMapping.wireName($0, mapsTo: name, keyMapping: keyMapping)
         }

@@ -30,7 +30,10 @@ final class JSONWritingState: JSONPoolable, @unchecked Sendable {
         var frames: [Frame] = []
         var nextFrameID = 0
         var path: [JSONPathComponent] = []
-        var keyTables = JSONKeyTables()
+        var keyTables: [JSONKeyTable] = []
+        var keyTableIndices: [ObjectIdentifier: Int] = [:]
+        /// Records of one type are usually encoded in a row: skip hashing for the table used last.
+        var lastKeyTable: (type: ObjectIdentifier, index: Int)?
         var typeCache = JSONTypeCache(decoding: false)
     }
 
@@ -91,15 +94,29 @@ final class JSONWritingState: JSONPoolable, @unchecked Sendable {
     }
 
     /// The index of the member-name cache of `Key`, made on first use and kept with this state.
-    func keyTable<Key: CodingKey>(for type: Key.Type) -> Int { storage.pointee.keyTables.index(for: type) }
+    func keyTable<Key: CodingKey>(for type: Key.Type) -> Int {
+        let id = ObjectIdentifier(type)
+        if let last = storage.pointee.lastKeyTable, last.type == id { return last.index }
+        let index = storage.pointee.keyTableIndices[id] ?? storage.pointee.keyTables.count
+        if index == storage.pointee.keyTables.count {
+            storage.pointee.keyTables.append(JSONKeyTable())
+            storage.pointee.keyTableIndices[id] = index
+        }
+        storage.pointee.lastKeyTable = (id, index)
+        return index
+    }
 
     /// Writes `"wire_name":` for the coding key `name` of key table `table`; `hint` is where the last name was
     /// found, to try the next one first.
     func writeMember(_ name: String, table: Int, hint: inout Int) {
-        let index = storage.pointee.keyTables.resolve(name, in: table, hint: hint, keyMapping: keyMapping)
-        storage.pointee.writer.bytes.append(
-            contentsOf: storage.pointee.keyTables.tables[table].wireName(index, of: name, keyMapping: keyMapping))
-        hint = index + 1
+        if let index = storage.pointee.keyTables[table].index(of: name, hint: hint) {
+            storage.pointee.writer.bytes.append(contentsOf: storage.pointee.keyTables[table].wireNames[index])
+            hint = index + 1
+        } else {
+            storage.pointee.writer.bytes.append(
+                contentsOf: storage.pointee.keyTables[table].add(name, keyMapping: keyMapping))
+            hint = storage.pointee.keyTables[table].names.count
+        }
     }
 
     // MARK: - Containers
@@ -199,5 +216,32 @@ extension Dictionary: JSONStringKeyedEncodable where Key == String, Value: Encod
             try state.encode(value)
         }
         try state.close(downTo: depth)
+    }
+}
+
+/// The quoted wire names of one `CodingKey` type, each mapped and escaped once and then reused.
+struct JSONKeyTable {
+    private(set) var names: [String] = []
+    private(set) var wireNames: [[UInt8]] = []
+    /// Dynamic keys (dictionaries with `Int` keys, custom keys) are not cached past this many names.
+    private static let capacity = 256
+
+    /// The index of `name`, trying `hint` (the name after the one found last) first.
+    @inline(__always)
+    func index(of name: String, hint: Int) -> Int? {
+        if hint < names.count, names[hint] == name { return hint }
+        return names.firstIndex(of: name)
+    }
+
+    /// Maps and quotes `name` as `"wire_name":`, and remembers it unless the table is full.
+    mutating func add(_ name: String, keyMapping: JSONKeyMapping) -> [UInt8] {
+        var quoted = JSONWriter(bytes: [])
+        quoted.writeString(keyMapping.wireName(for: name))
+        quoted.writeByte(UInt8(ascii: ":"))
+        if names.count < Self.capacity {
+            names.append(name)
+            wireNames.append(quoted.bytes)
+        }
+        return quoted.bytes
     }
 }
