@@ -8,9 +8,9 @@
 ///
 /// The standard library's `KeyedDecodingContainer` box copies the container through its generic value
 /// witnesses for every member read, so it is kept trivially copyable, with unmanaged references: no retain or
-/// release in copies, and none where the per-member path looks members up. That is sound because it adds no new way to misuse
-/// it: the container is valid only while the decode call that made it runs, since the reader points into the
-/// caller's payload only for that long, and that call keeps the reader alive; the reader keeps `names` alive.
+/// release in those copies, nor where a member is looked up. That adds no new way to misuse it: the container
+/// is valid only while the decode call that made it runs, since the reader points into the caller's payload
+/// only for that long, and that call keeps the reader alive; the reader keeps `names` alive.
 struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private let readerRef: Unmanaged<JSONReader>
     let object: Int
@@ -67,7 +67,6 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return error
     }
 
-    // No closures here: capturing `self` would copy the container through its generic value witnesses.
     private func scalar<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T {
         let index = try require(key)
         do {
