@@ -15,6 +15,14 @@ public enum JSONKeyMapping: Sendable {
 // MARK: - Conversions
 
 extension JSONKeyMapping {
+    /// The member name, unescaped, that the coding key `name` is written as.
+    func wireName(for name: String) -> String {
+        switch self {
+        case .snakeCase: Self.snakeCaseWireName(for: name)
+        case .useDefaultKeys: name
+        }
+    }
+
     /// Foundation's `convertToSnakeCase`: words split at lower→upper transitions and before the capital that
     /// starts a lower-case run after an acronym, joined with `_` and lower-cased.
     static func snakeCaseWireName(for name: String) -> String {

@@ -1,12 +1,28 @@
 /// Reads the members of one object on the tape by key.
 ///
-/// Lookups compare the member name's bytes in the payload with the key, mapped as the reader's
-/// ``JSONKeyMapping`` says, without making a `String`. They start after the member found last, so a type that
-/// reads its keys in the order they were written (every synthesized `Codable` does) finds each one at the
-/// first comparison.
+/// Lookups start after the member found last, so a type that reads its keys in the order they were written
+/// (every synthesized `Codable` does) finds each one at the first comparison; that comparison is a `memcmp`
+/// with the key's wire name, cached per key type in ``JSONMemberNames``. Otherwise the member names' bytes in
+/// the payload are compared with the key, mapped as the reader's ``JSONKeyMapping`` says, without making a
+/// `String`.
+///
+/// The standard library's `KeyedDecodingContainer` box copies the container through its generic value
+/// witnesses for every member read, so it is kept trivially copyable, with unmanaged references: no retain or
+/// release in those copies, nor where a member is looked up. That adds no new way to misuse it: the container
+/// is valid only while the decode call that made it runs, since the reader points into the caller's payload
+/// only for that long, and that call keeps the reader alive; the reader keeps `names` alive.
 struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let reader: JSONReader
+    private let readerRef: Unmanaged<JSONReader>
     let object: Int
+    private let namesRef: Unmanaged<JSONMemberNames>
+
+    init(reader: JSONReader, object: Int) {
+        readerRef = .passUnretained(reader)
+        self.object = object
+        namesRef = .passUnretained(reader.memberNames(for: Key.self))
+    }
+
+    var reader: JSONReader { readerRef.takeUnretainedValue() }
 
     var codingPath: [any CodingKey] { reader.path.map(\.codingKey) }
 
@@ -29,24 +45,11 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     }
 
     /// The tape index of the value of `key`, or `nil` when the object has no such member.
-    ///
-    /// With duplicate member names, the one read is the first found from the lookup's starting point.
+    @inline(__always)
     private func valueIndex(forKey key: Key) -> Int? {
-        let tape = reader.tape
-        let count = tape[object].count
-        let end = Int(tape[object].next)
-        var keyIndex = Int(tape[object].hint)
-        for _ in 0..<count {
-            if keyIndex >= end { keyIndex = object + 1 }
-            let valueIndex = keyIndex + 1
-            let next = Int(tape[valueIndex].next)
-            if reader.memberName(at: keyIndex, matches: key.stringValue) {
-                tape[object].hint = Int32(truncatingIfNeeded: next)
-                return valueIndex
-            }
-            keyIndex = next
+        readerRef._withUnsafeGuaranteedRef { reader in
+            namesRef._withUnsafeGuaranteedRef { reader.valueIndex(ofMember: key.stringValue, in: object, names: $0) }
         }
-        return nil
     }
 
     private func require(_ key: Key) throws(JSONError) -> Int {
@@ -64,24 +67,22 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return error
     }
 
-    /// Runs `body`, naming `key` in the coding path of any error it throws.
-    @inline(__always)
-    private func at<T>(_ key: Key, _ body: () throws(JSONError) -> T) throws(JSONError) -> T {
+    private func scalar<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T {
+        let index = try require(key)
         do {
-            return try body()
+            return try T.read(from: reader, at: index)
         } catch {
             throw naming(key, error)
         }
     }
 
-    private func scalar<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T {
-        let index = try require(key)
-        return try at(key) { () throws(JSONError) in try T.read(from: reader, at: index) }
-    }
-
     private func scalarIfPresent<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T? {
         guard let index = valueIndex(forKey: key), reader.tape[index].kind != .null else { return nil }
-        return try at(key) { () throws(JSONError) in try T.read(from: reader, at: index) }
+        do {
+            return try T.read(from: reader, at: index)
+        } catch {
+            throw naming(key, error)
+        }
     }
 
     private func value<T: Decodable>(_ type: T.Type, at index: Int, key: Key) throws -> T {
@@ -194,28 +195,61 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 }
 
 extension JSONReader {
+    /// The tape index of the value of the member that coding-key name `name` reads, or `nil` when the object at
+    /// tape index `object` has none; `names` holds the wire names of the key type.
+    ///
+    /// Not generic over the key type, so that the per-member path runs specialized code. With duplicate member
+    /// names, the one read is the first found from the lookup's starting point.
+    func valueIndex(ofMember name: String, in object: Int, names: JSONMemberNames) -> Int? {
+        let count = tape[object].count
+        let end = Int(tape[object].next)
+        var keyIndex = Int(tape[object].hint)
+        if keyIndex < end, memberHasWireName(at: keyIndex, of: name, in: names, object: object) {
+            tape[object].hint = tape[keyIndex + 1].next
+            return keyIndex + 1
+        }
+        for _ in 0..<count {
+            if keyIndex >= end { keyIndex = object + 1 }
+            let valueIndex = keyIndex + 1
+            let next = Int(tape[valueIndex].next)
+            if memberName(at: keyIndex, matches: name) {
+                tape[object].hint = Int32(truncatingIfNeeded: next)
+                return valueIndex
+            }
+            keyIndex = next
+        }
+        return nil
+    }
+
     /// Whether the member name at `keyIndex`, mapped to a Swift name, equals `swiftName`.
+    func memberName(at keyIndex: Int, matches swiftName: String) -> Bool {
+        withStringBytes(at: keyIndex) { JSONKeyMapping.wireName($0, mapsTo: swiftName, keyMapping: keyMapping) }
+    }
+}
+
+extension JSONKeyMapping {
+    /// Whether the unescaped member name `wire`, mapped to a Swift name, equals `swiftName`.
     ///
     /// The snake_case mapping is applied byte by byte while comparing, so a mismatch usually costs one byte.
-    func memberName(at keyIndex: Int, matches swiftName: String) -> Bool {
+    static func wireName(
+        _ wire: UnsafeBufferPointer<UInt8>, mapsTo swiftName: String, keyMapping: JSONKeyMapping
+    ) -> Bool {
         var utf8 = swiftName
         return utf8.withUTF8 { expected in
-            withStringBytes(at: keyIndex) { wire in
-                guard case .snakeCase = keyMapping else {
-                    guard wire.count == expected.count else { return false }
-                    return wire.isEmpty || memcmpEqual(wire.baseAddress!, expected.baseAddress!, wire.count)
-                }
-                var matched = 0
-                let result = JSONKeyMapping.visitCamelCaseName(fromWire: wire) { byte in
-                    guard matched < expected.count, expected[matched] == byte else { return false }
-                    matched += 1
-                    return true
-                }
-                guard let isPrefix = result else {
-                    return JSONKeyMapping.camelCaseName(fromWire: String(decoding: wire, as: UTF8.self)) == swiftName
-                }
-                return isPrefix && matched == expected.count
+            guard case .snakeCase = keyMapping else {
+                guard wire.count == expected.count else { return false }
+                return wire.isEmpty || memcmpEqual(wire.baseAddress!, expected.baseAddress!, wire.count)
             }
+            var matched = 0
+            let result = visitCamelCaseName(fromWire: wire) { byte in
+                guard matched < expected.count, expected[matched] == byte else { return false }
+                matched += 1
+                return true
+            }
+            guard let isPrefix = result else {
+                return camelCaseName(fromWire: String(decoding: wire, as: UTF8.self)) == swiftName
+            }
+            return isPrefix && matched == expected.count
         }
     }
 }

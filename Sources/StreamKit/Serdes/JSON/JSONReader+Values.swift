@@ -133,6 +133,18 @@ extension JSONReader {
         let isNegative = base[pos] == UInt8(ascii: "-")
         if isNegative { pos += 1 }
         guard token.flag else {
+            if end &- pos <= 18 {
+                // At most 18 digits fit an `Int64` unchecked; then one range check against `T`.
+                var magnitude: Int64 = 0
+                while pos < end {
+                    magnitude = magnitude &* 10 &+ Int64(base[pos] &- UInt8(ascii: "0"))
+                    pos &+= 1
+                }
+                guard let value = T(exactly: isNegative ? -magnitude : magnitude) else {
+                    throw outOfRange(index, T.self)
+                }
+                return value
+            }
             // Accumulate towards the sign so that `T.min` parses.
             var value: T = 0
             while pos < end {

@@ -29,6 +29,10 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         var typeCache = JSONTypeCache(decoding: true)
         /// The coding path of the value being decoded; pushed and popped around nested values.
         var path: [JSONPathComponent] = []
+        /// The wire names of the coding keys met so far, kept across records.
+        var memberNames: [ObjectIdentifier: JSONMemberNames] = [:]
+        /// Records of one type usually come in a row: skip hashing for the key type met last.
+        var lastMemberNames: (type: ObjectIdentifier, names: JSONMemberNames)?
     }
 
     private let state: UnsafeMutablePointer<State>
@@ -112,6 +116,31 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         open.removeAll(keepingCapacity: open.capacity <= 1024)
     }
 
+    // MARK: - Member names
+
+    /// The wire names of `Key`, worked out on first use and kept with this reader.
+    func memberNames<Key: CodingKey>(for type: Key.Type) -> JSONMemberNames {
+        let id = ObjectIdentifier(type)
+        if let last = state.pointee.lastMemberNames, last.type == id { return last.names }
+        let names = state.pointee.memberNames[id] ?? JSONMemberNames(keyMapping: keyMapping)
+        state.pointee.memberNames[id] = names
+        state.pointee.lastMemberNames = (id, names)
+        return names
+    }
+
+    /// Whether the member name at `keyIndex` is, byte for byte, the wire name of `name` in `names`; `object`'s
+    /// key hint then points at the name after `name`.
+    ///
+    /// `false` says nothing about whether the member matches by the key mapping: the caller then compares
+    /// the slow way. `true` is final.
+    @inline(__always)
+    func memberHasWireName(at keyIndex: Int, of name: String, in names: JSONMemberNames, object: Int) -> Bool {
+        let index = names.index(of: name, hint: Int(tape[object].keyHint))
+        tape[object].keyHint = Int32(truncatingIfNeeded: index &+ 1)
+        let token = tape[keyIndex]
+        return !token.flag && names.isWireName(index, base + Int(token.start), count: Int(token.end &- token.start))
+    }
+
     // MARK: - Errors
 
     func error(_ kind: JSONError.Kind, at offset: Int, _ reason: String) -> JSONError {
@@ -157,7 +186,7 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         let index = Int32(truncatingIfNeeded: tapeCount)
         tape[tapeCount] = JSONToken(
             kind: kind, flag: flag, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
-            next: index &+ 1, hint: index &+ 1)
+            next: index &+ 1, hint: index &+ 1, keyHint: 0)
         tapeCount += 1
         return index
     }
@@ -349,13 +378,15 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while pos + 8 <= length {
-            let word = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             let special =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
                 | word
-            if special & highs != 0 { break }
+            let flagged = special & highs
+            // Borrows only flag bytes above a real match, so the lowest flag is the first special byte.
+            if flagged != 0 { return pos + flagged.trailingZeroBitCount / 8 }
             pos += 8
         }
         while pos < length {
@@ -447,12 +478,18 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 @inline(__always)
 func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
+/// Whether `count` bytes at `lhs` and `rhs` are equal; eight at a time, since member names are short.
 @inline(__always)
 func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     var i = 0
+    while i &+ 8 <= count {
+        let left = UnsafeRawPointer(lhs + i).loadUnaligned(as: UInt64.self)
+        guard left == UnsafeRawPointer(rhs + i).loadUnaligned(as: UInt64.self) else { return false }
+        i &+= 8
+    }
     while i < count {
         if lhs[i] != rhs[i] { return false }
-        i += 1
+        i &+= 1
     }
     return true
 }

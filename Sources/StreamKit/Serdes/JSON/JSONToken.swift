@@ -17,6 +17,8 @@ struct JSONToken {
     var next: Int32
     /// Objects: the tape index of the member key a lookup tries first (keys are usually read in order).
     var hint: Int32
+    /// Objects: the index in the decoded type's ``JSONKeyTable`` of the key a lookup expects next.
+    var keyHint: Int32
 
     var count: Int { Int(end) }
 }

@@ -235,13 +235,8 @@ struct JSONKeyTable {
 
     /// Maps and quotes `name` as `"wire_name":`, and remembers it unless the table is full.
     mutating func add(_ name: String, keyMapping: JSONKeyMapping) -> [UInt8] {
-        let wireName: String
-        switch keyMapping {
-        case .snakeCase: wireName = JSONKeyMapping.snakeCaseWireName(for: name)
-        case .useDefaultKeys: wireName = name
-        }
         var quoted = JSONWriter(bytes: [])
-        quoted.writeString(wireName)
+        quoted.writeString(keyMapping.wireName(for: name))
         quoted.writeByte(UInt8(ascii: ":"))
         if names.count < Self.capacity {
             names.append(name)

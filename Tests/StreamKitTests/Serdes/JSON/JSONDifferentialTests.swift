@@ -172,4 +172,22 @@ struct JSONDifferentialTests {
             #expect(decoded.bitPattern == foundation.bitPattern, "\(text)")
         }
     }
+
+    @Test("short decimals, read exactly without strtod, parse to the standard library's bits")
+    func shortDecimalsMatchTheStandardLibrary() async throws {
+        let decoder = StreamJSONDecoder()
+        await propertyCheck(
+            count: 2_000, input: Gen.uint64(), Gen.int(in: 0...20), Gen.int(in: -25...25), Gen.bool
+        ) { bits, point, exponent, isNegative in
+            // Magnitudes from one digit to twenty, so both sides of 2^53 and of 19 digits are covered.
+            let digits = String(bits >> (bits & 63))
+            let split = digits.index(digits.endIndex, offsetBy: -min(point, digits.count))
+            let whole = digits[..<split].isEmpty ? "0" : String(digits[..<split])
+            let fraction = digits[split...].isEmpty ? "" : "." + digits[split...]
+            let text = (isNegative ? "-" : "") + whole + fraction + (exponent == 0 ? "" : "e\(exponent)")
+            let expected = try #require(Double(text))
+            let decoded = try decoder.decode(Double.self, from: Array(text.utf8))
+            #expect(decoded.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
 }
