@@ -70,6 +70,11 @@ struct KafkaBenchmark: AsyncParsableCommand {
             "\(Format.rate(pipeline.count, pipeline.elapsed)) in \(Format.seconds(pipeline.elapsed))")
         let ratio = Format.perSecond(pipeline.count, pipeline.elapsed) / Format.perSecond(raw.count, raw.elapsed)
         report.add("pipeline / raw", Format.percent(ratio))
+        // CPU time does not depend on how busy the shared machine is, so it compares runs where rates cannot.
+        report.add(
+            "CPU per record (process)",
+            "raw consume \(Self.microsecondsPerRecord(raw.cpu, raw.count)), "
+                + "pipeline run \(Self.microsecondsPerRecord(pipeline.cpu, pipeline.count)) (idle polling included)")
         report.add(
             "pipeline run, all in",
             "\(Format.seconds(pipeline.total)) (group join, idle \(Format.seconds(pipeline.idle)), final checkpoint)")
@@ -86,6 +91,10 @@ struct KafkaBenchmark: AsyncParsableCommand {
         var configuration = KafkaConfiguration(bootstrapServers: brokers)
         configuration.properties["receive.message.max.bytes"] = "2000000000"
         return configuration
+    }
+
+    private static func microsecondsPerRecord(_ cpu: Duration, _ count: Int) -> String {
+        String(format: "%.2f µs", cpu / .microseconds(1) / Double(max(count, 1)))
     }
 
     private func pipelineVerdict(_ pipeline: PipelineFigures, _ ratio: Double) -> String {
@@ -122,8 +131,9 @@ struct KafkaBenchmark: AsyncParsableCommand {
     // MARK: - 2. Raw consume
 
     private func consumeRaw(topic: String, base: KafkaConfiguration) async throws -> (
-        count: Int, bytes: Int, elapsed: Duration
+        count: Int, bytes: Int, elapsed: Duration, cpu: Duration
     ) {
+        let cpuBefore = Machine.cpuTime
         let consumer = try KafkaConsumer(configuration: base)
         try consumer.assign(
             Dictionary(
@@ -154,7 +164,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         progress.finish()
         await drawing.value
         try await consumer.close()
-        return (count, bytes, elapsed)
+        return (count, bytes, elapsed, Machine.cpuTime - cpuBefore)
     }
 
     /// Key and value bytes of a batch, read in place (kept out of the async loop, which the optimizer prefers).
@@ -172,6 +182,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
         var total: Duration
         var idle: Duration
         var bars: Int
+        /// Process CPU time over the whole run (join, idle and final checkpoint included).
+        var cpu: Duration
     }
 
     private func runPipeline(topic: String, brokers: String, runID: Int64) async throws -> PipelineFigures {
@@ -197,7 +209,9 @@ struct KafkaBenchmark: AsyncParsableCommand {
 
         let drawing = progress.start()
         let started = ContinuousClock.now
+        let cpuBefore = Machine.cpuTime
         try await app.run(mode: .backtest(idle: idle))
+        let cpu = Machine.cpuTime - cpuBefore
         let total = ContinuousClock.now - started
         progress.set(timer.count)
         progress.finish()
@@ -206,7 +220,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
             throw BenchError("pipeline saw \(timer.count) of \(records) records")
         }
         return PipelineFigures(
-            count: timer.count, elapsed: elapsed, total: total, idle: idle, bars: barCount.load(ordering: .relaxed))
+            count: timer.count, elapsed: elapsed, total: total, idle: idle, bars: barCount.load(ordering: .relaxed),
+            cpu: cpu)
     }
 }
 

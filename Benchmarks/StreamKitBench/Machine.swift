@@ -27,6 +27,14 @@ enum Machine {
         return Int(usage.ru_maxrss) * 1_024
     }
 
+    /// CPU time (user + system) this process has used so far, all threads (librdkafka's included).
+    static var cpuTime: Duration {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func duration(_ time: timeval) -> Duration { .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec)) }
+        return duration(usage.ru_utime) + duration(usage.ru_stime)
+    }
+
     /// Wall-clock microseconds since the Unix epoch: comparable across processes on one machine.
     static func wallMicroseconds() -> Int64 {
         var time = timespec()
