@@ -33,9 +33,11 @@ final class SchemaRegistryTestDouble {
     }
 
     deinit {
-        // Not `terminate()`: the child inherits a signal mask that can block SIGTERM.
+        // SIGKILL, and no wait: the child may inherit a signal mask that blocks SIGTERM, its stdin may stay
+        // open through a sibling that inherited the pipe, and Foundation's `waitUntilExit` can miss the exit
+        // on Linux. Foundation reaps the child when it notices.
         try? lifeline.fileHandleForWriting.close()
-        process.waitUntilExit()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Requests served so far, by `METHOD /path`.
