@@ -21,9 +21,6 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
         EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)))
     }
 
-    /// The earliest representable time; the watermark of a partition that has seen no record.
-    public static let distantPast = EventTime(milliseconds: .min)
-
     @inlinable
     public static func < (lhs: EventTime, rhs: EventTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
