@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "StreamKit", targets: ["StreamKit"]),
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
+        .library(name: "StreamKitOperations", targets: ["StreamKitOperations"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
@@ -17,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+        // Operations: metrics export, health endpoints, graceful shutdown (StreamKitOperations).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: - Core
@@ -41,6 +46,20 @@ let package = Package(
         .target(
             name: "StreamKitTimescale",
             dependencies: ["StreamKit", "CLibPQ", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // MARK: - Operations
+        .target(
+            name: "StreamKitOperations",
+            dependencies: [
+                "StreamKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
 
         // MARK: - Examples
@@ -102,6 +121,14 @@ let package = Package(
         ),
         .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
+        .testTarget(
+            name: "StreamKitOperationsTests",
+            dependencies: [
+                "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

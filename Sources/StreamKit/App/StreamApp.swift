@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import Synchronization
 
 /// A stream-processing application: its topics, its pipeline, and how it runs.
 ///
@@ -30,6 +31,11 @@ public final class StreamApp {
     public let logger: Logger
     /// Where metrics go; the global `MetricsSystem` unless the app was given a factory.
     public let metricsFactory: any MetricsFactory
+    /// What the run loop is doing: phase, assigned partitions, restore and lag, for health and readiness
+    /// checks. Safe to read from any thread.
+    public let status = StreamAppStatus()
+    /// Set by `stop()`, read by the run loop before each poll; cleared when `run()` returns.
+    let isStopRequested = Atomic<Bool>(false)
 
     @usableFromInline
     let graph = StreamGraph()
@@ -119,6 +125,15 @@ public final class StreamApp {
                 node: graph.addNode(kind: "source", label: topic.name, inputs: [], store: nil, topic: topic.name))
         }
         return DataFrame(app: self, port: source.port, node: source.node)
+    }
+
+    /// Asks `run()` to finish gracefully: it stops polling, finishes the batch in hand, flushes the sinks,
+    /// checkpoints, leaves the consumer group and returns. Safe to call from any thread, and more than once.
+    ///
+    /// Unlike cancelling the task that runs the app, this lets the final checkpoint's I/O run in a task that
+    /// is not cancelled. If no run is in progress, the next `run()` stops as soon as it has started.
+    public func stop() {
+        isStopRequested.store(true, ordering: .releasing)
     }
 
     /// The pipeline's description: operators, stores and topics, as text or Mermaid.

@@ -71,6 +71,16 @@ final class InMemoryConsumer: BrokerConsumer {
         positions[partition] = offset
     }
 
+    func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+        let committed = broker.committedOffsets(group: group)
+        var lag: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            let position = positions[partition] ?? committed[partition] ?? 0
+            lag[partition] = Int64(broker.records(in: partition, from: position).count)
+        }
+        return lag
+    }
+
     func pause(_ partitions: [TopicPartition]) throws { paused.formUnion(partitions) }
 
     func resume(_ partitions: [TopicPartition]) throws { paused.subtract(partitions) }

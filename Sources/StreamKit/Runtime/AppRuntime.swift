@@ -13,12 +13,15 @@ public enum RunMode: Hashable, Sendable {
 extension StreamApp {
     /// Runs the pipeline: consumes the input topics, processes batches, produces, checkpoints.
     ///
-    /// Returns after a final checkpoint when the task is cancelled (`.continuous`) or the input is
-    /// exhausted (`.backtest`). Throws configuration and broker errors, and record failures the error
-    /// policy says to stop on; offsets of unprocessed records are then not committed.
+    /// Returns after a final checkpoint when `stop()` is called or the task is cancelled (`.continuous`),
+    /// or when the input is exhausted (`.backtest`). Throws configuration and broker errors, and record
+    /// failures the error policy says to stop on; offsets of unprocessed records are then not committed.
+    /// `status` follows the run: `.starting`, `.running` once partitions are assigned and restored,
+    /// `.stopping`, then `.stopped` or `.failed`.
     ///
-    /// - Parameter clock: The wall clock for checkpoint intervals and idle window closing.
+    /// - Parameter clock: The wall clock for checkpoint intervals, lag measurements and idle window closing.
     public func run(mode: RunMode = .continuous, clock: some Clock<Duration> = ContinuousClock()) async throws {
+        defer { isStopRequested.store(false, ordering: .releasing) }
         let runtime = AppRuntime(app: self, clock: clock)
         try await runtime.run(mode: mode)
     }
@@ -30,16 +33,22 @@ final class AppRuntime<C: Clock<Duration>> {
     private let clock: C
     private let engine: PipelineEngine
     private let metrics: AppMetrics
+    private let status: StreamAppStatus
     private var logger: Logger
     private let start: C.Instant
     private var assigned: Set<TopicPartition> = []
     private var pendingMetadata: RawRecord?
+    private var deadLetters = DeadLetterLog()
+    private var lastLagMeasurement: Duration = .zero
+    /// How often the lag of the assigned partitions is measured, besides right after each assignment.
+    private static var lagInterval: Duration { .seconds(1) }
 
     init(app: StreamApp, clock: C) {
         self.app = app
         self.clock = clock
         engine = PipelineEngine(app: app)
-        metrics = AppMetrics(app: app.name, factory: app.metricsFactory)
+        metrics = AppMetrics(app: app)
+        status = app.status
         logger = app.logger
         start = clock.now
     }
@@ -48,6 +57,21 @@ final class AppRuntime<C: Clock<Duration>> {
     private var isExactlyOnce: Bool { app.guarantee == .exactlyOnce }
 
     func run(mode: RunMode) async throws {
+        status.update { $0 = StreamAppStatus.Snapshot(phase: .starting) }
+        do {
+            try await runLoop(mode: mode)
+        } catch {
+            status.update {
+                $0 = StreamAppStatus.Snapshot(phase: .failed, failure: String(describing: error))
+            }
+            logger.error("stopped by a failure", metadata: ["error": "\(error)"])
+            throw error
+        }
+        status.update { $0 = StreamAppStatus.Snapshot(phase: .stopped) }
+        logger.info("stopped")
+    }
+
+    private func runLoop(mode: RunMode) async throws {
         let broker = app.broker
         let metadata = StateFingerprint.metadataTopic(app: app.name)
         try await broker.createTopics(app.graph.topicSpecs + [metadata])
@@ -66,13 +90,23 @@ final class AppRuntime<C: Clock<Duration>> {
         let readers = asyncSources.map { $0.start() }
         defer { for reader in readers { reader.cancel() } }
         if isExactlyOnce { try await producer.beginTransaction() }
-        logger.info("started", metadata: ["inputs": "\(app.graph.inputTopics)", "guarantee": "\(app.guarantee)"])
+        if inputTopics.isEmpty {
+            status.update {
+                $0.phase = .running
+                $0.isRestored = true
+            }
+        }
+        logger.info("started", metadata: ["inputs": "\(inputTopics)", "guarantee": "\(app.guarantee)"])
 
         var sinceCheckpoint = 0
         var lastCheckpoint = elapsed
         var lastRecord = elapsed
         do {
             while !Task.isCancelled {
+                if app.isStopRequested.load(ordering: .acquiring) {
+                    logger.info("stop requested: finishing the batch in hand")
+                    break
+                }
                 let poll =
                     inputTopics.isEmpty
                     ? BrokerPoll() : try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
@@ -88,12 +122,17 @@ final class AppRuntime<C: Clock<Duration>> {
                 let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
                 try engine.process(batches, threads: app.processingThreads)
                 if !batches.isEmpty {
+                    metrics.recordInput(batches)
                     sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
                     lastRecord = now
                 }
                 var drained = 0
                 if let task = engine.tasks[0] {
-                    for source in asyncSources { drained += try source.drain(into: task.context) }
+                    for (index, source) in asyncSources.enumerated() {
+                        let count = try source.drain(into: task.context)
+                        metrics.recordInput(topic: AppMetrics.asyncSourceTopic(index), count: count)
+                        drained += count
+                    }
                 }
                 if drained > 0 {
                     sinceCheckpoint += drained
@@ -120,6 +159,7 @@ final class AppRuntime<C: Clock<Duration>> {
                     sinceCheckpoint = 0
                     lastCheckpoint = elapsed
                 }
+                if now - lastLagMeasurement >= Self.lagInterval { await measureLag(consumer) }
                 if case .backtest(let idle) = mode, poll.batches.isEmpty, drained == 0,
                     asyncSources.allSatisfy(\.isExhausted), now - lastRecord >= idle
                 {
@@ -131,20 +171,24 @@ final class AppRuntime<C: Clock<Duration>> {
         } catch is CancellationError {
             // Cancellation is the normal way to stop a service; the final checkpoint follows.
         } catch {
+            deadLetters.flush(to: logger)
             if isExactlyOnce { try? await producer.abortTransaction() }
             try? await consumer.close()
             throw error
         }
+        status.update { $0.phase = .stopping }
         try await checkpoint(consumer: consumer, producer: producer)
         if isExactlyOnce { try await producer.abortTransaction() }
         try await consumer.close()
         try await producer.close()
-        logger.info("stopped")
+        logPartitions("left the group", assigned.sorted())
     }
 
     /// Produces what the tasks emitted and records their counters.
     private func produceOutputs(with producer: any BrokerProducer) throws {
-        for record in engine.drainOutputs() { try producer.send(record) }
+        let outputs = engine.drainOutputs()
+        for record in outputs { try producer.send(record) }
+        metrics.recordOutputs(outputs) { deadLetters.note($0, logger: logger) }
         metrics.record(engine.drainCounters())
     }
 
@@ -161,19 +205,51 @@ final class AppRuntime<C: Clock<Duration>> {
             for partition in Set(partitions.map(\.partition)).subtracting(kept) {
                 engine.removeTask(partition: partition)
             }
-            logger.info("partitions revoked", metadata: ["partitions": "\(partitions)"])
+            metrics.forgetLag(of: partitions)
+            let owned = assigned
+            status.update {
+                $0.assignedPartitions = owned.sorted()
+                $0.lag = $0.lag.filter { owned.contains($0.key) }
+            }
+            logPartitions("partitions revoked", partitions)
         case .assigned(let partitions):
             assigned.formUnion(partitions)
+            let owned = assigned
+            status.update {
+                $0.assignedPartitions = owned.sorted()
+                $0.isRestored = false
+            }
             for number in Set(partitions.map(\.partition)).sorted() { try await installTask(number) }
             for sink in app.graph.sinks {
                 for (partition, offset) in try await sink.storedOffsets(for: partitions) ?? [:] {
                     try consumer.seek(partition, to: offset)
                     sought.insert(partition)
+                    logger.info(
+                        "resuming from the offset stored by a sink",
+                        metadata: [
+                            "topic": "\(partition.topic)", "partition": "\(partition.partition)", "offset": "\(offset)",
+                            "sink": "\(sink.name)",
+                        ])
                 }
             }
-            logger.info("partitions assigned and restored", metadata: ["partitions": "\(partitions)"])
+            await measureLag(consumer)
+            status.update {
+                $0.isRestored = true
+                if $0.phase == .starting { $0.phase = .running }
+            }
+            logPartitions("partitions assigned and restored", partitions)
         }
         return sought
+    }
+
+    /// Logs partitions at `.info`, one line per topic.
+    private func logPartitions(_ message: Logger.Message, _ partitions: [TopicPartition]) {
+        let byTopic = Dictionary(grouping: partitions, by: \.topic)
+        for topic in byTopic.keys.sorted() {
+            logger.info(
+                message,
+                metadata: ["topic": "\(topic)", "partitions": "\(byTopic[topic]!.map(\.partition).sorted())"])
+        }
     }
 
     /// Builds the task of a partition number, restores its stores from their changelogs, installs it.
@@ -183,14 +259,40 @@ final class AppRuntime<C: Clock<Duration>> {
         for store in task.context.stores {
             let changelog = TopicPartition(
                 topic: changelogTopicName(app: app.name, store: store.name), partition: number)
-            try await app.broker.readToEnd(changelog) { view in try task.restore(storeNamed: store.name, from: view) }
+            var records = 0
+            try await app.broker.readToEnd(changelog) { view in
+                try task.restore(storeNamed: store.name, from: view)
+                records += 1
+            }
+            logger.debug(
+                "state restored",
+                metadata: [
+                    "store": "\(store.name)", "topic": "\(changelog.topic)", "partition": "\(number)",
+                    "records": "\(records)",
+                ])
         }
         engine.install(task)
     }
 
+    /// Measures the lag of the assigned partitions for the metric and the readiness status. A failed
+    /// measurement is logged and leaves the last values in place: it is not a reason to stop processing.
+    private func measureLag(_ consumer: any BrokerConsumer) async {
+        lastLagMeasurement = elapsed
+        let partitions = assigned.sorted()
+        guard !partitions.isEmpty else { return }
+        do {
+            let lag = try await consumer.lag(for: partitions)
+            metrics.recordLag(lag)
+            status.update { $0.lag.merge(lag) { _, new in new } }
+        } catch {
+            logger.notice("could not measure the consumer lag", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Flush sinks and the producer (with the changelogs), then commit the offsets.
     private func checkpoint(consumer: any BrokerConsumer, producer: any BrokerProducer) async throws {
-        let began = elapsed
+        let began = ContinuousClock.now
+        deadLetters.flush(to: logger)
         if let metadata = pendingMetadata {
             try producer.send(metadata)
             pendingMetadata = nil
@@ -198,14 +300,25 @@ final class AppRuntime<C: Clock<Duration>> {
         for record in try engine.drainChangelogs(now: .now) { try producer.send(record) }
         let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
         let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
-        for sink in app.graph.sinks { try await sink.flush(checkpoint: sinkCheckpoint) }
-        try await producer.flush()
+        for sink in app.graph.sinks {
+            let flushBegan = ContinuousClock.now
+            try await sink.flush(checkpoint: sinkCheckpoint)
+            metrics.recordSinkFlush(sink: sink.name, duration: flushBegan.duration(to: .now))
+        }
+        do {
+            try await producer.flush()
+        } catch {
+            metrics.recordDeliveryError()
+            throw error
+        }
         if isExactlyOnce {
             try await producer.commitTransaction(offsets: offsets, consumer: consumer)
             try await producer.beginTransaction()
         } else if !offsets.isEmpty {
             try await consumer.commit(offsets)
         }
-        metrics.recordCheckpoint(duration: elapsed - began, storeSizes: engine.storeSizes)
+        let duration = began.duration(to: .now)
+        metrics.recordCheckpoint(duration: duration, storeSizes: engine.storeSizes)
+        logger.trace("checkpoint", metadata: ["partitions": "\(offsets.count)", "duration": "\(duration)"])
     }
 }

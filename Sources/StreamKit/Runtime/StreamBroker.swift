@@ -31,6 +31,11 @@ public protocol BrokerConsumer: AnyObject {
     func pause(_ partitions: [TopicPartition]) throws
     /// Fetches again from paused partitions.
     func resume(_ partitions: [TopicPartition]) throws
+    /// Records not yet read per partition: the partition's end (under read-committed, its last stable
+    /// offset) minus this consumer's position, or minus the group's committed offset before the first
+    /// record. The runtime asks after each assignment and about once a second, for the lag metric and
+    /// readiness; it may cost a request to the broker per partition.
+    func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]
     /// Leaves the group.
     func close() async throws
 }

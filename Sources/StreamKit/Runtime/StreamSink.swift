@@ -18,6 +18,10 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
     /// Whether the buffer is full enough that the runtime should pause its sources and flush now.
     var isBackpressured: Bool { get }
 
+    /// Names the sink in metrics (`streamkit_sink_flush_duration_seconds{sink=…}`) and logs; by default its
+    /// type name. Give sinks of one type that write to different places different names (a table name, say).
+    var sinkName: String { get }
+
     /// Offsets this sink stored itself (exactly-once into a database); the source resumes from these
     /// instead of the broker's committed offsets. `nil` when the sink does not store offsets.
     func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
@@ -26,6 +30,9 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
 extension StreamSink {
     /// Never backpressured.
     public var isBackpressured: Bool { false }
+
+    /// The sink's type name.
+    public var sinkName: String { String(describing: Self.self) }
 
     /// Stores no offsets.
     public func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? { nil }
@@ -66,6 +73,7 @@ public struct SinkCheckpoint: Sendable {
 @usableFromInline
 protocol AnySinkFlusher: AnyObject {
     var identity: ObjectIdentifier { get }
+    var name: String { get }
     var isBackpressured: Bool { get }
     func flush(checkpoint: SinkCheckpoint) async throws
     func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
@@ -77,6 +85,7 @@ final class SinkFlusher<Sink: StreamSink>: AnySinkFlusher {
     @usableFromInline
     init(_ sink: Sink) { self.sink = sink }
     @usableFromInline var identity: ObjectIdentifier { ObjectIdentifier(sink) }
+    @usableFromInline var name: String { sink.sinkName }
     @usableFromInline var isBackpressured: Bool { sink.isBackpressured }
     @usableFromInline func flush(checkpoint: SinkCheckpoint) async throws {
         try await sink.flush(checkpoint: checkpoint)

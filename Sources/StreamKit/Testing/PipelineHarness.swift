@@ -34,7 +34,7 @@ public final class PipelineHarness {
         self.broker = broker
         self.clock = clock
         engine = PipelineEngine(app: app)
-        metrics = AppMetrics(app: app.name, factory: app.metricsFactory)
+        metrics = AppMetrics(app: app)
         try start()
     }
 
@@ -113,7 +113,11 @@ public final class PipelineHarness {
         guard let task = engine.tasks[0] else { return }
         while !sources.allSatisfy(\.isExhausted) {
             var drained = 0
-            for source in sources { drained += try source.drain(into: task.context) }
+            for (index, source) in sources.enumerated() {
+                let count = try source.drain(into: task.context)
+                metrics.recordInput(topic: AppMetrics.asyncSourceTopic(index), count: count)
+                drained += count
+            }
             try routeOutputs()
             try pump()
             if drained == 0 { await Task.yield() }
@@ -199,6 +203,7 @@ public final class PipelineHarness {
                 guard !records.isEmpty else { continue }
                 let batch = InMemoryBatch(topicPartition: tp, records: records)
                 try engine.process(batch)
+                metrics.recordInput(topic: tp.topic, count: batch.count)
                 positions[tp] = batch.nextOffset
                 try routeOutputs()
                 progressed = true
@@ -207,7 +212,9 @@ public final class PipelineHarness {
     }
 
     private func routeOutputs() throws {
-        for record in engine.drainOutputs() { broker.append(record) }
+        let outputs = engine.drainOutputs()
+        for record in outputs { broker.append(record) }
+        metrics.recordOutputs(outputs) { _ in }
         metrics.record(engine.drainCounters())
     }
 }

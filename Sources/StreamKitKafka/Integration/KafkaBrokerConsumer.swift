@@ -112,6 +112,13 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         try await consumer.close()
     }
 
+    /// Asks the partition leaders for their watermarks (one request per partition, on a Dispatch thread); the run
+    /// loop waits for the answer, so a slow cluster is given two seconds rather than librdkafka's usual ten.
+    func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+        let lag = try await consumer.lag(for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2))
+        return Dictionary(uniqueKeysWithValues: lag.map { (TopicPartition($0.key), $0.value) })
+    }
+
     private static func isRefusedForRebalance(_ error: KafkaError) -> Bool {
         [.rebalanceInProgress, .illegalGeneration, .unknownMemberID].contains(error.code)
     }
