@@ -9,15 +9,7 @@ import StreamKit
 ///
 ///     let group = ServiceGroup(services: [OperationsServer(app: app), StreamAppService(app)], logger: logger)
 public struct StreamAppService: Service {
-    /// Hands the app to the service's task. `StreamApp` is not `Sendable` because its pipeline is built
-    /// step by step; by the time it is wrapped the pipeline is complete and only read, `run()` is called from
-    /// this service's task alone, and `stop()` and `status`, used from other tasks, are thread-safe.
-    private final class AppReference: @unchecked Sendable {
-        let app: StreamApp
-        init(_ app: StreamApp) { self.app = app }
-    }
-
-    private let reference: AppReference
+    private let app: StreamApp
     private let mode: RunMode
 
     /// Wraps an app whose pipeline is complete.
@@ -25,7 +17,7 @@ public struct StreamAppService: Service {
     /// - Parameter mode: `.continuous` for a service; `.backtest` makes the service finish when the input is
     ///   exhausted, which shuts a ``StreamKitService`` group down.
     public init(_ app: StreamApp, mode: RunMode = .continuous) {
-        reference = AppReference(app)
+        self.app = app
         self.mode = mode
     }
 
@@ -33,11 +25,10 @@ public struct StreamAppService: Service {
     ///
     /// - Throws: What `StreamApp.run` throws.
     public func run() async throws {
-        let reference = self.reference
         try await withGracefulShutdownHandler {
-            try await reference.app.run(mode: mode)
-        } onGracefulShutdown: {
-            reference.app.stop()
+            try await app.run(mode: mode)
+        } onGracefulShutdown: { [app] in
+            app.stop()
         }
     }
 }

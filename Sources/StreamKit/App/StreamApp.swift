@@ -12,7 +12,18 @@ import Synchronization
 ///     let ticks = app.topic("orderbook.raw", key: String.self, value: Tick.self, format: .json)
 ///     app.dataframe(ticks).filter(\.isValid).to(valid)
 ///     try await app.run()
-public final class StreamApp {
+///
+/// Build the pipeline from one task, before the app runs. After that the app may be shared: one task runs it
+/// while others read `status` or call `stop()`.
+///
+///     let run = Task { try await app.run() }
+///     …
+///     app.stop()
+///     try await run.value
+// The graph is mutated only while the pipeline is built, which happens on one task before the app is shared;
+// afterwards it is only read, by the single `run()` in progress. Everything else an app holds is immutable or
+// synchronised (`status`, the stop flag), so sharing a built app between tasks is safe.
+public final class StreamApp: @unchecked Sendable {
     /// The app's name: consumer group, and prefix of its internal topics.
     public let name: String
     /// The broker it reads from and writes to.

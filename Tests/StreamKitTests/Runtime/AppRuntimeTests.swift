@@ -36,8 +36,12 @@ struct AppRuntimeTests {
             try Serde<WindowResult<String, Int>>.json.decode(broker.records(in: "bars").first?.value ?? []).value == 5)
         let committed = broker.committedOffsets(group: "runner")
         #expect(committed.values.reduce(0, +) == 100)
-        #expect(try metrics.expectCounter(StreamMetricName.recordsIn, [("app", "runner")]).totalValue == 100)
-        #expect(try metrics.expectCounter(StreamMetricName.recordsOut, [("app", "runner")]).totalValue == 20)
+        #expect(
+            try metrics.expectCounter(StreamMetricName.recordsIn, [("app", "runner"), ("topic", "ticks")]).totalValue
+                == 100)
+        #expect(
+            try metrics.expectCounter(StreamMetricName.recordsOut, [("app", "runner"), ("topic", "bars")]).totalValue
+                == 20)
     }
 
     @Test func partitionsProcessedInParallelGiveTheSequentialResult() async throws {
@@ -98,9 +102,6 @@ struct AppRuntimeTests {
                 RawRecord(
                     topic: "ticks", key: Array(key.utf8), value: try Serde<Tick>.json.encode(t),
                     timestamp: .init(milliseconds: ms)))
-        }
-        func waitUntil(_ condition: () -> Bool) async throws {
-            while !condition() { try await Task.sleep(for: .milliseconds(5)) }
         }
         broker.createTopic(TopicSpec(name: "ticks", partitions: 2))
         let keys = ["A", "E"]  // murmur2 puts these on different partitions of 2:
