@@ -127,6 +127,8 @@ let package = Package(
             dependencies: [
                 "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale",
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
