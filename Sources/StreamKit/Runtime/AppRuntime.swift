@@ -38,7 +38,7 @@ final class AppRuntime<C: Clock<Duration>> {
     private let start: C.Instant
     private var assigned: Set<TopicPartition> = []
     private var pendingMetadata: RawRecord?
-    private var deadLetters = DeadLetterLog()
+    private var failures = FailedRecordLog()
     private var lastLagMeasurement: Duration = .zero
     /// How often the lag of the assigned partitions is measured, besides right after each assignment.
     private static var lagInterval: Duration { .seconds(1) }
@@ -171,7 +171,7 @@ final class AppRuntime<C: Clock<Duration>> {
         } catch is CancellationError {
             // Cancellation is the normal way to stop a service; the final checkpoint follows.
         } catch {
-            deadLetters.flush(to: logger)
+            failures.flush(to: logger)
             if isExactlyOnce { try? await producer.abortTransaction() }
             try? await consumer.close()
             throw error
@@ -188,8 +188,12 @@ final class AppRuntime<C: Clock<Duration>> {
     private func produceOutputs(with producer: any BrokerProducer) throws {
         let outputs = engine.drainOutputs()
         for record in outputs { try producer.send(record) }
-        metrics.recordOutputs(outputs) { deadLetters.note($0, logger: logger) }
-        metrics.record(engine.drainCounters())
+        metrics.recordOutputs(outputs) { failures.noteDeadLetter($0, logger: logger) }
+        let counters = engine.drainCounters()
+        for (key, count) in counters.failures where key.action == "skip" {
+            failures.noteSkipped(count, stage: key.stage)
+        }
+        metrics.record(counters)
     }
 
     /// Applies an assignment change; returns the partitions it sought to offsets stored by sinks.
@@ -292,7 +296,7 @@ final class AppRuntime<C: Clock<Duration>> {
     /// Flush sinks and the producer (with the changelogs), then commit the offsets.
     private func checkpoint(consumer: any BrokerConsumer, producer: any BrokerProducer) async throws {
         let began = ContinuousClock.now
-        deadLetters.flush(to: logger)
+        failures.flush(to: logger)
         if let metadata = pendingMetadata {
             try producer.send(metadata)
             pendingMetadata = nil

@@ -48,6 +48,31 @@ struct RuntimeLoggingTests {
         #expect(warning.metadata["records"] == "2")
     }
 
+    @Test func skippedRecordsAreSummedUpInAWarning() async throws {
+        let broker = InMemoryBroker()
+        let (logger, log) = Self.makeLogger(.info)
+        let app = try StreamApp(
+            name: "skipping", broker: broker, errors: ErrorPolicy(deserialization: .skip, processing: .fail),
+            logger: logger)
+        let input = app.topic("in", key: String.self, value: Int.self, format: .json)
+        app.dataframe(input).to(CollectingSink<Int>())
+        broker.createTopic(input.spec)
+        for value in ["1", "x", "2", "{"] {
+            broker.append(
+                RawRecord(
+                    topic: "in", key: Array("k".utf8), value: Array(value.utf8), timestamp: .init(milliseconds: 0)))
+        }
+
+        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+
+        // "x" and "{" are not JSON integers: two records skipped at the deserialize stage, one warning.
+        let warnings = log.entries.filter { $0.level == .warning }
+        #expect(warnings.map(\.message) == ["records skipped"])
+        #expect(warnings.first?.metadata["stage"] == "deserialize")
+        #expect(warnings.first?.metadata["records"] == "2")
+        #expect(warnings.first?.metadata["app"] == "skipping")
+    }
+
     @Test func aFailureIsLoggedAsAnErrorWithTheRecordPosition() async throws {
         let broker = InMemoryBroker()
         let (logger, log) = Self.makeLogger(.info)

@@ -1,13 +1,15 @@
 import Logging
 
-/// The records dead-lettered since the last checkpoint, logged as one warning per (dead-letter topic, stage).
+/// The records that failed since the last checkpoint and were dead-lettered or skipped, logged as one warning
+/// per (dead-letter topic, stage) or per skipping stage.
 ///
-/// A broken upstream can dead-letter every record it sends; a warning per record would flood the log, so
-/// each record is logged at `.trace` and the warning carries the count and the first record's position
-/// and reason.
-struct DeadLetterLog {
+/// A broken upstream can make every record it sends fail; a warning per record would flood the log, so each
+/// dead-lettered record is logged at `.trace` and the warning carries the count and the first record's
+/// position and reason. Skipped records leave only their count (the error policy keeps nothing else of them).
+struct FailedRecordLog {
     private struct Key: Hashable {
-        var topic: String
+        /// The dead-letter topic, or `nil` for skipped records.
+        var topic: String?
         var stage: String
     }
 
@@ -20,24 +22,34 @@ struct DeadLetterLog {
     private var order: [Key] = []
 
     /// Notes one record written to a dead-letter topic, with the reason headers the runtime put on it.
-    mutating func note(_ record: RawRecord, logger: Logger) {
+    mutating func noteDeadLetter(_ record: RawRecord, logger: Logger) {
         let metadata = Self.metadata(of: record)
         logger.trace("record dead-lettered", metadata: metadata)
-        let key = Key(topic: record.topic, stage: Self.lastHeader(DeadLetterHeader.stage, of: record) ?? "")
-        if entries[key] == nil {
-            entries[key] = Entry(count: 0, first: metadata)
-            order.append(key)
-        }
-        entries[key]!.count += 1
+        add(
+            1, to: Key(topic: record.topic, stage: Self.lastHeader(DeadLetterHeader.stage, of: record) ?? ""),
+            first: metadata)
     }
 
-    /// Logs a warning per (topic, stage) noted since the last call, and forgets them.
+    /// Notes records the error policy skipped at `stage`.
+    mutating func noteSkipped(_ count: Int, stage: String) {
+        add(count, to: Key(topic: nil, stage: stage), first: ["stage": "\(stage)"])
+    }
+
+    private mutating func add(_ count: Int, to key: Key, first: @autoclosure () -> Logger.Metadata) {
+        if entries[key] == nil {
+            entries[key] = Entry(count: 0, first: first())
+            order.append(key)
+        }
+        entries[key]!.count += count
+    }
+
+    /// Logs a warning per group noted since the last call, and forgets them.
     mutating func flush(to logger: Logger) {
         for key in order {
             guard let entry = entries[key] else { continue }
             var metadata = entry.first
             metadata["records"] = "\(entry.count)"
-            logger.warning("records dead-lettered", metadata: metadata)
+            logger.warning(key.topic == nil ? "records skipped" : "records dead-lettered", metadata: metadata)
         }
         entries = [:]
         order = []
