@@ -60,6 +60,10 @@ final class AppRuntime<C: Clock<Duration>> {
         status.update { $0 = StreamAppStatus.Snapshot(phase: .starting) }
         do {
             try await runLoop(mode: mode)
+        } catch let cancellation as CancellationError {
+            // Cancelled while starting or during the final checkpoint: stopped, not failed.
+            status.update { $0 = StreamAppStatus.Snapshot(phase: .stopped) }
+            throw cancellation
         } catch {
             status.update {
                 $0 = StreamAppStatus.Snapshot(phase: .failed, failure: String(describing: error))
