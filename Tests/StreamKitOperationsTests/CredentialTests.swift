@@ -42,7 +42,8 @@ struct CredentialTests {
 
         let (logger, log) = Self.makeLogger("credentials")
         let name = "sasl-app-\(UInt32.random(in: 0...UInt32.max))"
-        let app = try StreamApp(name: name, broker: KafkaBroker(.configuration(configuration), logger: logger), logger: logger)
+        let app = try StreamApp(
+            name: name, broker: KafkaBroker(.configuration(configuration), logger: logger), logger: logger)
         app.dataframe(app.topic("\(name).orders", key: String.self, value: Int.self, format: .json)).to(
             CollectingSink<Int>())
         let server = OperationsServer(app: app, host: "127.0.0.1", port: 0, readinessMaxLag: 0, logger: logger)
@@ -70,12 +71,14 @@ struct CredentialTests {
         configuration.saslUsername = "streamkit"
         configuration.saslPassword = password
         let (logger, log) = Self.makeLogger("credentials")
-        let app = try StreamApp(name: "bad-sasl", broker: KafkaBroker(.configuration(configuration), logger: logger), logger: logger)
+        let app = try StreamApp(
+            name: "bad-sasl", broker: KafkaBroker(.configuration(configuration), logger: logger), logger: logger)
         app.dataframe(app.topic("orders", key: String.self, value: Int.self, format: .json)).to(CollectingSink<Int>())
 
         let error = await #expect(throws: KafkaError.self) { try await app.run() }
         #expect(error.map { !"\($0)".contains(password) } == true)
-        #expect(error.map { "\($0)".contains("NO-SUCH-MECHANISM") } == true)  // the error is about this setting  // the message names the setting
+        // The error is librdkafka's complaint about this setting.
+        #expect(error.map { "\($0)".contains("NO-SUCH-MECHANISM") } == true)
         #expect(app.status.snapshot.failure.map { !$0.contains(password) } == true)
         #expect(log.entries.map(Self.rendered).allSatisfy { !$0.contains(password) })
     }
