@@ -44,10 +44,22 @@ let package = Package(
         ),
 
         // MARK: - Examples
+        .target(
+            name: "ExampleSupport",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/ExampleSupport"
+        ),
         .executableTarget(
             name: "MarketPipeline",
             dependencies: [
                 "StreamKit",
+                "ExampleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/MarketPipeline"
