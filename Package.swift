@@ -114,6 +114,11 @@ let package = Package(
         ),
         .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
+        // Runs the example executables as separate processes; they must be built first (`swift build --build-tests`).
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
