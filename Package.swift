@@ -63,10 +63,22 @@ let package = Package(
         ),
 
         // MARK: - Examples
+        .target(
+            name: "ExampleSupport",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/ExampleSupport"
+        ),
         .executableTarget(
             name: "MarketPipeline",
             dependencies: [
                 "StreamKit",
+                "ExampleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/MarketPipeline"
@@ -129,8 +141,12 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
+        ),
+        // Runs the example executables as separate processes; they must be built first (`swift build --build-tests`).
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,28 +1,24 @@
+import ExampleSupport
 import StreamKit
 
 /// Renders bars as a fixed-width table.
 enum BarTable {
     static func render(_ bars: some Sequence<WindowResult<String, Bar>>) -> String {
-        var lines = [
-            pad("symbol", 10) + pad("window start", 15) + pad("ticks", 7) + pad("mean mid", 11) + pad("min bid", 11)
-                + pad("max ask", 11) + pad("spread", 9) + "last seq"
-        ]
+        var table = LiveTable(
+            columns: [
+                .init("symbol", width: 10), .init("window start", width: 14, alignment: .right),
+                .init("ticks", width: 6, alignment: .right), .init("mean mid", width: 10, alignment: .right),
+                .init("min bid", width: 10, alignment: .right), .init("max ask", width: 10, alignment: .right),
+                .init("spread", width: 8, alignment: .right), .init("last seq", width: 8, alignment: .right),
+            ], capacity: .max)
         for bar in bars {
             let b = bar.value
-            lines.append(
-                pad(bar.key, 10) + pad(String(bar.start.milliseconds), 15) + pad(String(b.count), 7)
-                    + pad(fixed(b.meanMid), 11) + pad(fixed(b.minBid), 11) + pad(fixed(b.maxAsk), 11)
-                    + pad(fixed(b.meanSpread), 9) + String(b.lastSequence))
+            table.append([
+                bar.key, String(bar.start.milliseconds), String(b.count), LiveTable.fixed(b.meanMid),
+                LiveTable.fixed(b.minBid), LiveTable.fixed(b.maxAsk), LiveTable.fixed(b.meanSpread),
+                String(b.lastSequence),
+            ])
         }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
-
-    private static func fixed(_ value: Double) -> String {
-        let scaled = (value * 10_000).rounded() / 10_000
-        return String(scaled)
+        return table.render()
     }
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import StreamKit
+
+/// How a stage reads its input: where it starts and when it stops.
+package struct ReplayOptions: ParsableArguments, Sendable {
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the input topics from the beginning with fresh state.",
+            discussion: """
+                Runs under a new application id (<app>-replay-<time>), so neither the group's committed offsets \
+                nor the previous state changelogs are used.
+                """))
+    package var fromBeginning = false
+
+    @Flag(
+        name: .long,
+        help: "Stop at the end of the input and close the windows still open (deterministic replay).")
+    package var backtest = false
+
+    @Option(name: .long, help: "Stop after this many seconds (default: run until interrupted).")
+    package var duration: Double?
+
+    package init() {}
+
+    package mutating func validate() throws {
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
+    }
+
+    /// The application id to run under: `base`, or a fresh replay id with `--from-beginning`.
+    package func applicationName(_ base: String) -> String {
+        fromBeginning ? "\(base)-replay-\(Int(Date().timeIntervalSince1970))" : base
+    }
+
+    /// `--duration` as a `Duration`.
+    package var runDuration: Duration? { duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) } }
+
+    /// The run mode: a backtest that stops after `idle` without input, or a service.
+    package func runMode(idle: Duration = .seconds(3)) -> RunMode {
+        backtest ? .backtest(idle: idle) : .continuous
+    }
+
+    /// Runs `app` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if given.
+    package func run(_ app: StreamApp, idle: Duration = .seconds(3)) async throws {
+        let mode = runMode(idle: idle)
+        guard let limit = runDuration else { return try await app.run(mode: mode) }
+        // The app moves to the child task; this task only waits and never touches it again.
+        nonisolated(unsafe) let app = app
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run(mode: mode) }
+            group.addTask { try await Task.sleep(for: limit) }
+            // Whichever ends first ends the run: the app (backtest done) or the time limit (the app then
+            // sees cancellation and takes its final checkpoint).
+            try await group.next()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+}
