@@ -11,7 +11,10 @@ struct StreamKitBench: AsyncParsableCommand {
             (scripts/bench-kafka starts a local one when neither is given). Every run prints a table \
             with the machine, the date and the figures; progress goes to stderr.
             """,
-        subcommands: [KafkaBenchmark.self, LatencyBenchmark.self, DSLBenchmark.self, TimescaleBenchmark.self])
+        subcommands: [
+            KafkaBenchmark.self, LatencyBenchmark.self, DSLBenchmark.self, TimescaleBenchmark.self,
+            SerdesBenchmark.self,
+        ])
 }
 
 /// The `--brokers` option shared by the Kafka benchmarks, defaulting to `KAFKA_BROKERS`.

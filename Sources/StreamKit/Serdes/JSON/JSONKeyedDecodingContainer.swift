@@ -70,7 +70,7 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func scalar<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T {
         let index = try require(key)
         do {
-            return try T.read(from: reader, at: index)
+            return try T.read(from: reader, reader.tape[index])
         } catch {
             throw naming(key, error)
         }
@@ -79,7 +79,7 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func scalarIfPresent<T: JSONScalar>(_ type: T.Type, forKey key: Key) throws(JSONError) -> T? {
         guard let index = valueIndex(forKey: key), reader.tape[index].kind != .null else { return nil }
         do {
-            return try T.read(from: reader, at: index)
+            return try T.read(from: reader, reader.tape[index])
         } catch {
             throw naming(key, error)
         }

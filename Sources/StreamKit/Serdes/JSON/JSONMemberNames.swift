@@ -12,8 +12,8 @@ final class JSONMemberNames {
         let name: String
         /// `"wire_name"`, quoted as the payload has it when it holds no escapes; `nil` when the key mapping
         /// does not read it back as `name` (`myURL` becomes `my_url`, read back as `myUrl`): then members can
-        /// only be matched through the mapping.
-        let quoted: [UInt8]?
+        /// only be matched through the mapping. Owned by the entry, freed with the table.
+        let quoted: UnsafeMutableBufferPointer<UInt8>?
     }
 
     private struct State {
@@ -34,6 +34,7 @@ final class JSONMemberNames {
     }
 
     deinit {
+        for index in 0..<state.pointee.count { state.pointee.entries[index].quoted?.deallocate() }
         state.pointee.entries.deinitialize(count: state.pointee.count)
         state.pointee.entries.deallocate()
         state.deinitialize(count: 1)
@@ -54,7 +55,15 @@ final class JSONMemberNames {
     @inline(__always)
     func isWireName(_ index: Int, _ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
         guard index >= 0, let quoted = state.pointee.entries[index].quoted, quoted.count == count else { return false }
-        return quoted.withUnsafeBufferPointer { memcmpEqual(bytes, $0.baseAddress!, count) }
+        return memcmpEqual(bytes, quoted.baseAddress!, count)
+    }
+
+    /// The length of entry `index`'s quoted wire name when the `available` bytes at `bytes` start with it,
+    /// otherwise 0.
+    @inline(__always)
+    func matchWireName(_ index: Int, at bytes: UnsafePointer<UInt8>, available: Int) -> Int {
+        guard index >= 0, let quoted = state.pointee.entries[index].quoted, quoted.count <= available else { return 0 }
+        return memcmpEqual(bytes, quoted.baseAddress!, quoted.count) ? quoted.count : 0
     }
 
     private func add(_ name: String) -> Int {
@@ -68,7 +77,12 @@ final class JSONMemberNames {
         let isPlain = quoted.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         quoted.insert(UInt8(ascii: "\""), at: 0)
         quoted.append(UInt8(ascii: "\""))
-        (state.pointee.entries + index).initialize(to: Entry(name: name, quoted: decodesBack && isPlain ? quoted : nil))
+        var stored: UnsafeMutableBufferPointer<UInt8>?
+        if decodesBack && isPlain {
+            stored = .allocate(capacity: quoted.count)
+            _ = stored?.initialize(from: quoted)
+        }
+        (state.pointee.entries + index).initialize(to: Entry(name: name, quoted: stored))
         state.pointee.count = index + 1
         return index
     }

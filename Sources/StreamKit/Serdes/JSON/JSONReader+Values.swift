@@ -7,11 +7,16 @@
 // MARK: - Strings
 
 extension JSONReader {
-    /// Calls `body` with the UTF-8 of the string token at `index`: the payload bytes in place when the literal
-    /// has no escapes, otherwise the unescaped bytes in `scratch`.
+    /// Calls `body` with the UTF-8 of the string token at tape index `index`; see the token variant.
     @inline(__always)
     func withStringBytes<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let token = tape[index]
+        try withStringBytes(tape[index], body)
+    }
+
+    /// Calls `body` with the UTF-8 of the validated string `token`: the payload bytes in place when the literal
+    /// has no escapes, otherwise the unescaped bytes in `scratch`.
+    @inline(__always)
+    func withStringBytes<R>(_ token: JSONToken, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let start = Int(token.start) + 1
         let count = Int(token.end) - 1 - start
         if !token.flag { return try body(UnsafeBufferPointer(start: base + start, count: count)) }
@@ -19,9 +24,12 @@ extension JSONReader {
         return try scratch.withUnsafeBufferPointer(body)
     }
 
-    /// The string token at `index` as a `String`; the token was validated by the scan.
-    func string(at index: Int) -> String {
-        withStringBytes(at: index) { String(decoding: $0, as: UTF8.self) }
+    /// The string token at tape index `index` as a `String`; the token was validated by the scan.
+    func string(at index: Int) -> String { string(tape[index]) }
+
+    /// The validated string `token` as a `String`.
+    func string(_ token: JSONToken) -> String {
+        withStringBytes(token) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Writes the unescaped content of a validated string literal into `scratch`.
@@ -84,8 +92,9 @@ func appendUTF8(of scalar: UInt32, to bytes: inout [UInt8]) {
 // MARK: - Scalars
 
 extension JSONReader {
-    func typeMismatch(at index: Int, expected: String) -> JSONError {
-        let token = tape[index]
+    func typeMismatch(at index: Int, expected: String) -> JSONError { typeMismatch(tape[index], expected: expected) }
+
+    func typeMismatch(_ token: JSONToken, expected: String) -> JSONError {
         let found =
             switch token.kind {
             case .object: "an object"
@@ -99,35 +108,33 @@ extension JSONReader {
         return error(kind, at: Int(token.start), "expected \(expected), found \(found)")
     }
 
-    func bool(at index: Int) throws(JSONError) -> Bool {
-        switch tape[index].kind {
+    func bool(_ token: JSONToken) throws(JSONError) -> Bool {
+        switch token.kind {
         case .true: true
         case .false: false
-        default: throw typeMismatch(at: index, expected: "a boolean")
+        default: throw typeMismatch(token, expected: "a boolean")
         }
     }
 
-    func stringValue(at index: Int) throws(JSONError) -> String {
-        guard tape[index].kind == .string else { throw typeMismatch(at: index, expected: "a string") }
-        return string(at: index)
+    func stringValue(_ token: JSONToken) throws(JSONError) -> String {
+        guard token.kind == .string else { throw typeMismatch(token, expected: "a string") }
+        return string(token)
     }
 
-    /// The literal text of the number token at `index`.
-    func numberText(at index: Int) -> String {
-        let token = tape[index]
-        return String(
+    /// The literal text of the number `token`.
+    func numberText(_ token: JSONToken) -> String {
+        String(
             decoding: UnsafeBufferPointer(start: base + Int(token.start), count: Int(token.end - token.start)),
             as: UTF8.self)
     }
 
-    private func outOfRange(_ index: Int, _ type: Any.Type, _ why: String = "") -> JSONError {
-        error(.numberOutOfRange, at: Int(tape[index].start), "\(numberText(at: index)) does not fit \(type)\(why)")
+    private func outOfRange(_ token: JSONToken, _ type: Any.Type, _ why: String = "") -> JSONError {
+        error(.numberOutOfRange, at: Int(token.start), "\(numberText(token)) does not fit \(type)\(why)")
     }
 
-    /// The number token at `index` as `T`, exactly, or an error: overflow and fractions are never truncated.
-    func integer<T: FixedWidthInteger>(_ type: T.Type, at index: Int) throws(JSONError) -> T {
-        let token = tape[index]
-        guard token.kind == .number else { throw typeMismatch(at: index, expected: "an integer") }
+    /// The number `token` as `T`, exactly, or an error: overflow and fractions are never truncated.
+    func integer<T: FixedWidthInteger>(_ type: T.Type, _ token: JSONToken) throws(JSONError) -> T {
+        guard token.kind == .number else { throw typeMismatch(token, expected: "an integer") }
         var pos = Int(token.start)
         let end = Int(token.end)
         let isNegative = base[pos] == UInt8(ascii: "-")
@@ -141,7 +148,7 @@ extension JSONReader {
                     pos &+= 1
                 }
                 guard let value = T(exactly: isNegative ? -magnitude : magnitude) else {
-                    throw outOfRange(index, T.self)
+                    throw outOfRange(token, T.self)
                 }
                 return value
             }
@@ -152,20 +159,20 @@ extension JSONReader {
                 let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
                 let (next, o2) =
                     isNegative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
-                guard !o1 && !o2 else { throw outOfRange(index, T.self) }
+                guard !o1 && !o2 else { throw outOfRange(token, T.self) }
                 value = next
                 pos += 1
             }
             return value
         }
-        return try fractionalInteger(T.self, at: index, from: pos, isNegative: isNegative)
+        return try fractionalInteger(T.self, token, from: pos, isNegative: isNegative)
     }
 
     /// `1.0`, `1e2` or `9007199254740993.0` for an integer type: exact decimal arithmetic, as Foundation does.
     private func fractionalInteger<T: FixedWidthInteger>(
-        _ type: T.Type, at index: Int, from digitsStart: Int, isNegative: Bool
+        _ type: T.Type, _ token: JSONToken, from digitsStart: Int, isNegative: Bool
     ) throws(JSONError) -> T {
-        let end = Int(tape[index].end)
+        let end = Int(token.end)
         var mantissaEnd = digitsStart
         while mantissaEnd < end, base[mantissaEnd] | 0x20 != UInt8(ascii: "e") { mantissaEnd += 1 }
         var exponent = 0
@@ -196,14 +203,14 @@ extension JSONReader {
             exponent += 1
         }
         if digits.isEmpty { return 0 }
-        guard exponent >= 0 else { throw outOfRange(index, T.self, ": not a whole number") }
-        guard exponent <= 40 else { throw outOfRange(index, T.self) }
+        guard exponent >= 0 else { throw outOfRange(token, T.self, ": not a whole number") }
+        guard exponent <= 40 else { throw outOfRange(token, T.self) }
         var value: T = 0
         for digit in digits + repeatElement(0, count: exponent) {
             let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
             let (next, o2) =
                 isNegative ? shifted.subtractingReportingOverflow(T(digit)) : shifted.addingReportingOverflow(T(digit))
-            guard !o1 && !o2 else { throw outOfRange(index, T.self) }
+            guard !o1 && !o2 else { throw outOfRange(token, T.self) }
             value = next
         }
         return value
@@ -211,8 +218,7 @@ extension JSONReader {
 
     /// Splits a number token into a decimal mantissa and exponent when it has at most 19 significant digits.
     @inline(__always)
-    private func smallDecimal(at index: Int) -> (mantissa: UInt64, exponent: Int, isNegative: Bool)? {
-        let token = tape[index]
+    private func smallDecimal(_ token: JSONToken) -> (mantissa: UInt64, exponent: Int, isNegative: Bool)? {
         var pos = Int(token.start)
         let end = Int(token.end)
         let isNegative = base[pos] == UInt8(ascii: "-")
@@ -250,7 +256,7 @@ extension JSONReader {
         return (mantissa, exponent, isNegative)
     }
 
-    private static let powersOfTen: [Double] = (0...22).map(pow10)
+    static let powersOfTen: [Double] = (0...22).map(pow10)
 
     private static func pow10(_ n: Int) -> Double {
         var value = 1.0
@@ -258,39 +264,38 @@ extension JSONReader {
         return value
     }
 
-    /// The number token at `index` as the nearest `Double` (correctly rounded, as `strtod`).
-    func double(at index: Int) throws(JSONError) -> Double {
-        guard tape[index].kind == .number else { throw typeMismatch(at: index, expected: "a number") }
+    /// The number `token` as the nearest `Double` (correctly rounded, as `strtod`).
+    func double(_ token: JSONToken) throws(JSONError) -> Double {
+        guard token.kind == .number else { throw typeMismatch(token, expected: "a number") }
         // Clinger's fast path: both operands are exact, so one IEEE operation rounds correctly.
-        if let (mantissa, exponent, isNegative) = smallDecimal(at: index), mantissa <= 1 << 53, abs(exponent) <= 22 {
+        if let (mantissa, exponent, isNegative) = smallDecimal(token), mantissa <= 1 << 53, abs(exponent) <= 22 {
             var value = Double(mantissa)
             value = exponent < 0 ? value / Self.powersOfTen[-exponent] : value * Self.powersOfTen[exponent]
             return isNegative ? -value : value
         }
-        return try checkedFloatingPoint(Double(numberText(at: index)), at: index)
+        return try checkedFloatingPoint(Double(numberText(token)), token)
     }
 
-    /// The number token at `index` as the nearest `Float`, rounded once from the decimal text.
-    func float(at index: Int) throws(JSONError) -> Float {
-        guard tape[index].kind == .number else { throw typeMismatch(at: index, expected: "a number") }
-        if let (mantissa, exponent, isNegative) = smallDecimal(at: index), mantissa <= 1 << 24, abs(exponent) <= 10 {
+    /// The number `token` as the nearest `Float`, rounded once from the decimal text.
+    func float(_ token: JSONToken) throws(JSONError) -> Float {
+        guard token.kind == .number else { throw typeMismatch(token, expected: "a number") }
+        if let (mantissa, exponent, isNegative) = smallDecimal(token), mantissa <= 1 << 24, abs(exponent) <= 10 {
             var value = Float(mantissa)
             let scale = Float(Self.powersOfTen[abs(exponent)])
             value = exponent < 0 ? value / scale : value * scale
             return isNegative ? -value : value
         }
-        return try checkedFloatingPoint(Float(numberText(at: index)), at: index)
+        return try checkedFloatingPoint(Float(numberText(token)), token)
     }
 
     /// Rejects results that are infinite, or zero from non-zero digits: Foundation rejects both.
-    private func checkedFloatingPoint<F: BinaryFloatingPoint>(_ parsed: F?, at index: Int) throws(JSONError) -> F {
-        guard let value = parsed, value.isFinite else { throw outOfRange(index, F.self) }
+    private func checkedFloatingPoint<F: BinaryFloatingPoint>(_ parsed: F?, _ token: JSONToken) throws(JSONError) -> F {
+        guard let value = parsed, value.isFinite else { throw outOfRange(token, F.self) }
         if value == 0 {
-            let token = tape[index]
             var pos = Int(token.start)
             while pos < Int(token.end), base[pos] | 0x20 != UInt8(ascii: "e") {
                 if base[pos] >= UInt8(ascii: "1") && base[pos] <= UInt8(ascii: "9") {
-                    throw outOfRange(index, F.self, ": underflows to zero")
+                    throw outOfRange(token, F.self, ": underflows to zero")
                 }
                 pos += 1
             }
@@ -298,10 +303,10 @@ extension JSONReader {
         return value
     }
 
-    /// The number token at `index` as a `Decimal`, from its literal text.
-    func decimal(at index: Int) throws(JSONError) -> Decimal {
-        guard tape[index].kind == .number else { throw typeMismatch(at: index, expected: "a number") }
-        guard let value = Decimal(string: numberText(at: index)) else { throw outOfRange(index, Decimal.self) }
+    /// The number `token` as a `Decimal`, from its literal text.
+    func decimal(_ token: JSONToken) throws(JSONError) -> Decimal {
+        guard token.kind == .number else { throw typeMismatch(token, expected: "a number") }
+        guard let value = Decimal(string: numberText(token)) else { throw outOfRange(token, Decimal.self) }
         return value
     }
 }

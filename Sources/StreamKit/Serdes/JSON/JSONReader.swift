@@ -1,4 +1,10 @@
-/// Scans one document into a tape of ``JSONToken``s and answers the decoder's questions about it.
+/// Reads one document, by the streaming path or from a tape of ``JSONToken``s, and answers the decoder's
+/// questions about it.
+///
+/// The streaming path (``decodeStreaming(_:)``) reads values where they lie while `init(from:)` asks for them in
+/// the order the document has them, the common case. Anything else, including every error, sends the call to
+/// the tape path: one pass validates the whole document and records where each value lies, then `init(from:)`
+/// reads them in any order, and errors come out exactly as that pass and the containers word them.
 ///
 /// One reader serves one decode call at a time; ``StreamJSONDecoder`` keeps a small pool of them so the tape,
 /// the scratch buffer and the path stack are allocated once and reused for every record. The payload itself is
@@ -33,6 +39,16 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         var memberNames: [ObjectIdentifier: JSONMemberNames] = [:]
         /// Records of one type usually come in a row: skip hashing for the key type met last.
         var lastMemberNames: (type: ObjectIdentifier, names: JSONMemberNames)?
+        /// The streaming path's values being decoded, outermost first.
+        var frames: UnsafeMutablePointer<JSONStreamFrame>
+        var frameCapacity: Int
+        var frameCount = 0
+        /// The keyed containers handed out on the streaming path, by frame index, for reuse; see
+        /// ``streamingContainer(keyedBy:frame:)``.
+        var keyedContainers: [JSONKeyedContainerSlot] = []
+        /// Set by every error made while decoding: a streaming result is then discarded, even if `init(from:)`
+        /// caught the error, and the tape path decodes the document again.
+        var hasFailed = false
     }
 
     private let state: UnsafeMutablePointer<State>
@@ -64,8 +80,22 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         _read { yield state.pointee.path }
         _modify { yield &state.pointee.path }
     }
+    var frames: UnsafeMutablePointer<JSONStreamFrame> { state.pointee.frames }
+    var frameCount: Int {
+        get { state.pointee.frameCount }
+        set { state.pointee.frameCount = newValue }
+    }
+    private var keyedContainers: [JSONKeyedContainerSlot] {
+        _read { yield state.pointee.keyedContainers }
+        _modify { yield &state.pointee.keyedContainers }
+    }
+    var hasFailed: Bool {
+        get { state.pointee.hasFailed }
+        set { state.pointee.hasFailed = newValue }
+    }
 
     private static let initialTapeCapacity = 64
+    private static let initialFrameCapacity = 8
     /// A tape grown past this for one huge document is released rather than kept in the pool.
     private static let retainedTapeCapacity = 1 << 16
 
@@ -74,7 +104,9 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         self.limits = limits
         state = .allocate(capacity: 1)
         state.initialize(
-            to: State(tape: .allocate(capacity: Self.initialTapeCapacity), tapeCapacity: Self.initialTapeCapacity))
+            to: State(
+                tape: .allocate(capacity: Self.initialTapeCapacity), tapeCapacity: Self.initialTapeCapacity,
+                frames: .allocate(capacity: Self.initialFrameCapacity), frameCapacity: Self.initialFrameCapacity))
         scratch.reserveCapacity(64)
         path.reserveCapacity(8)
         open.reserveCapacity(8)
@@ -82,14 +114,15 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 
     deinit {
         state.pointee.tape.deallocate()
+        state.pointee.frames.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
 
     // MARK: - Lifecycle
 
-    /// Points the reader at `bytes` and scans it, validating the whole document.
-    func load(_ bytes: UnsafeRawBufferPointer) throws(JSONError) {
+    /// Points the reader at `bytes`, which must be within ``JSONLimits/maxDocumentBytes``.
+    func attach(_ bytes: UnsafeRawBufferPointer) throws(JSONError) {
         guard bytes.count <= limits.maxDocumentBytes else {
             throw JSONError(
                 kind: .limitExceeded, byteOffset: 0, codingPath: "",
@@ -98,9 +131,30 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         state.pointee.length = bytes.count
         state.pointee.base =
             bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 1)!
+    }
+
+    /// Scans the attached document onto the tape, validating all of it, for the tape path.
+    func scan() throws(JSONError) {
         tapeCount = 0
         path.removeAll(keepingCapacity: true)
         try scanDocument()
+    }
+
+    /// Makes room for one more streaming frame and returns its index; `-1` beyond ``JSONLimits/maxDepth``.
+    func pushFrame(at start: Int) -> Int {
+        let index = frameCount
+        guard index < limits.maxDepth else { return -1 }
+        if index == state.pointee.frameCapacity {
+            let capacity = index * 2
+            let grown = UnsafeMutablePointer<JSONStreamFrame>.allocate(capacity: capacity)
+            grown.moveInitialize(from: frames, count: index)
+            frames.deallocate()
+            state.pointee.frames = grown
+            state.pointee.frameCapacity = capacity
+        }
+        (frames + index).initialize(to: JSONStreamFrame(start: start))
+        frameCount = index + 1
+        return index
     }
 
     /// Forgets the payload (it belongs to the caller) and trims buffers a huge document grew.
@@ -113,7 +167,27 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
             state.pointee.tape = .allocate(capacity: tapeCapacity)
         }
         if scratch.capacity > Self.retainedTapeCapacity { scratch = [] }
+        frameCount = 0
         open.removeAll(keepingCapacity: open.capacity <= 1024)
+    }
+
+    // MARK: - Keyed containers
+
+    /// A keyed container for the object in `frame` on the streaming path.
+    ///
+    /// Making a `KeyedDecodingContainer` allocates its box and looks up the box's generic metadata, which costs
+    /// more than reading a small record, so the container made for a key type at a frame index is kept and handed
+    /// out again. It stays correct: it holds nothing but the reader, the frame index and the key type's names,
+    /// and a frame index is in use by one value at a time, whose decode has returned before the index is reused.
+    func streamingContainer<Key: CodingKey>(keyedBy type: Key.Type, frame: Int) -> KeyedDecodingContainer<Key> {
+        let id = ObjectIdentifier(type)
+        if frame < keyedContainers.count, keyedContainers[frame].keyType == id {
+            return unsafeDowncast(keyedContainers[frame], to: JSONKeyedContainerHolder<Key>.self).container
+        }
+        let container = KeyedDecodingContainer(JSONStreamingKeyedContainer<Key>(reader: self, frame: frame))
+        while keyedContainers.count <= frame { keyedContainers.append(JSONKeyedContainerSlot()) }
+        keyedContainers[frame] = JSONKeyedContainerHolder(container)
+        return container
     }
 
     // MARK: - Member names
@@ -143,12 +217,18 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 
     // MARK: - Errors
 
+    /// An error about a value that was read: a type mismatch, a number out of range, a missing key.
+    ///
+    /// On the streaming path such an error leaves the reader where it was, so `init(from:)` may catch it and try
+    /// something else, as it could on the tape path; errors about the document itself (`scanError`) or about
+    /// what the streaming path cannot do (`giveUp(at:)`) set `hasFailed` instead.
     func error(_ kind: JSONError.Kind, at offset: Int, _ reason: String) -> JSONError {
         JSONError(kind: kind, byteOffset: offset, codingPath: JSONPathComponent.render(path), reason: reason)
     }
 
     /// An error found while scanning: the path comes from the containers open at that moment.
     private func scanError(_ kind: JSONError.Kind, at offset: Int, _ reason: String) -> JSONError {
+        hasFailed = true
         var components: [JSONPathComponent] = []
         for entry in open {
             let token = tape[Int(entry.token)]
@@ -172,7 +252,7 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
     // MARK: - Scanning
 
     @inline(__always)
-    private func skipWhitespace(_ pos: inout Int) {
+    func skipWhitespace(_ pos: inout Int) {
         while pos < length {
             let byte = base[pos]
             guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
@@ -227,9 +307,20 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
     /// The single pass over the document: builds the tape and rejects anything RFC 8259 does not allow.
     private func scanDocument() throws(JSONError) {
         var pos = 0
-        open.removeAll(keepingCapacity: true)
         skipWhitespace(&pos)
         guard pos < length else { throw scanError(.syntax, at: pos, "the document is empty") }
+        pos = try scanValue(at: pos)
+        skipWhitespace(&pos)
+        guard pos == length else {
+            throw scanError(.syntax, at: pos, "trailing \(describeByte(at: pos)) after the top-level value")
+        }
+    }
+
+    /// Scans the value that starts at `start` (not whitespace) onto the tape, rejecting anything RFC 8259 does
+    /// not allow, and returns the offset just past it.
+    func scanValue(at start: Int) throws(JSONError) -> Int {
+        var pos = start
+        open.removeAll(keepingCapacity: true)
         scanning: while true {
             // A value starts at `pos`.
             let byte = base[pos]
@@ -295,24 +386,75 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
                 pos += 1
             }
         }
-        skipWhitespace(&pos)
-        guard pos == length else {
-            throw scanError(.syntax, at: pos, "trailing \(describeByte(at: pos)) after the top-level value")
+        return pos
+    }
+
+    /// Scans the literal (string, number, `true`, `false` or `null`) that starts at `pos` without adding it
+    /// to the tape, and returns its token.
+    func scanLiteral(at pos: Int) throws(JSONError) -> JSONToken {
+        guard pos < length else { throw scanError(.syntax, at: pos, "expected a value, found the end") }
+        let kind: JSONToken.Kind
+        let end: Int
+        var flag = false
+        switch base[pos] {
+        case UInt8(ascii: "\""):
+            kind = .string
+            (end, flag) = try scanString(at: pos)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            kind = .number
+            (end, flag) = try scanNumber(at: pos)
+        case UInt8(ascii: "t"):
+            kind = .true
+            end = try matchLiteral("true", at: pos)
+        case UInt8(ascii: "f"):
+            kind = .false
+            end = try matchLiteral("false", at: pos)
+        case UInt8(ascii: "n"):
+            kind = .null
+            end = try matchLiteral("null", at: pos)
+        default:
+            throw scanError(.syntax, at: pos, "expected a literal, found \(describeByte(at: pos))")
         }
+        return JSONToken(literal: kind, flag: flag, start: pos, end: end)
+    }
+
+    /// Validates the value that starts at `start` without keeping it, and returns the offset just past it.
+    ///
+    /// The streaming path steps over members nobody asks for this way; it needs no tape, so the scan may reuse it.
+    func skipValue(at start: Int) throws(JSONError) -> Int {
+        tapeCount = 0
+        return try scanValue(at: start)
+    }
+
+    /// Scans the value that starts at `start` onto the tape from index 0, for a question the streaming path
+    /// cannot answer from where it stands (`allKeys`, `count`); `false` when the value is not valid JSON.
+    func scanOntoTape(at start: Int) -> Bool {
+        (try? skipValue(at: start)) != nil
+    }
+
+    /// Whether the bytes at `pos` are the literal `null`.
+    func isNull(at pos: Int) -> Bool {
+        length - pos >= 4 && memcmpEqual(base + pos, ("null" as StaticString).utf8Start, 4)
     }
 
     private func scanLiteral(_ literal: StaticString, _ kind: JSONToken.Kind, at pos: Int) throws(JSONError) -> Int {
+        let end = try matchLiteral(literal, at: pos)
+        _ = append(kind, flag: false, start: pos, end: end)
+        return end
+    }
+
+    /// The offset past `literal`, which must be at `pos`.
+    private func matchLiteral(_ literal: StaticString, at pos: Int) throws(JSONError) -> Int {
         let count = literal.utf8CodeUnitCount
         guard length - pos >= count, memcmpEqual(base + pos, literal.utf8Start, count) else {
             throw scanError(.syntax, at: pos, "expected a value, found \(describeByte(at: pos))")
         }
-        _ = append(kind, flag: false, start: pos, end: pos + count)
         return pos + count
     }
 
     /// Validates the number literal at `pos` against the RFC 8259 grammar.
     /// Returns its end and whether it has a fraction or an exponent.
-    private func scanNumber(at start: Int) throws(JSONError) -> (end: Int, isFractional: Bool) {
+    func scanNumber(at start: Int) throws(JSONError) -> (end: Int, isFractional: Bool) {
         var pos = start
         if base[pos] == UInt8(ascii: "-") { pos += 1 }
         guard pos < length, isDigit(base[pos]) else {
@@ -352,7 +494,7 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 
     /// Validates the string literal whose opening quote is at `start`: escapes, surrogate pairs, UTF-8 and
     /// unescaped control characters. Returns the offset past the closing quote and whether it has escapes.
-    private func scanString(at start: Int) throws(JSONError) -> (end: Int, hasEscapes: Bool) {
+    func scanString(at start: Int) throws(JSONError) -> (end: Int, hasEscapes: Bool) {
         var pos = start + 1
         var hasEscapes = false
         while true {
@@ -423,7 +565,10 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 
     /// The UTF-16 unit of the `\uXXXX` escape whose backslash is at `pos`.
     func hexEscape(at pos: Int) throws(JSONError) -> UInt16 {
-        guard pos + 6 <= length else { throw error(.invalidEscape, at: pos, "truncated \\u escape") }
+        guard pos + 6 <= length else {
+            hasFailed = true
+            throw error(.invalidEscape, at: pos, "truncated \\u escape")
+        }
         var unit: UInt16 = 0
         for i in (pos + 2)..<(pos + 6) {
             let byte = base[i]
@@ -432,7 +577,9 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
-            default: throw error(.invalidEscape, at: pos, "\\u must be followed by four hex digits")
+            default:
+                hasFailed = true
+                throw error(.invalidEscape, at: pos, "\\u must be followed by four hex digits")
             }
             unit = unit << 4 | UInt16(digit)
         }
@@ -478,18 +625,29 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
 @inline(__always)
 func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
-/// Whether `count` bytes at `lhs` and `rhs` are equal; eight at a time, since member names are short.
+/// Whether `count` bytes at `lhs` and `rhs` are equal; eight at a time, the last eight or four overlapping the
+/// ones before, since member names are short.
 @inline(__always)
 func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    func load<T: FixedWidthInteger>(_ pointer: UnsafePointer<UInt8>, _ offset: Int, as type: T.Type) -> T {
+        UnsafeRawPointer(pointer + offset).loadUnaligned(as: T.self)
+    }
+    guard count >= 8 else {
+        if count >= 4 {
+            return load(lhs, 0, as: UInt32.self) == load(rhs, 0, as: UInt32.self)
+                && load(lhs, count &- 4, as: UInt32.self) == load(rhs, count &- 4, as: UInt32.self)
+        }
+        var i = 0
+        while i < count {
+            if lhs[i] != rhs[i] { return false }
+            i &+= 1
+        }
+        return true
+    }
     var i = 0
-    while i &+ 8 <= count {
-        let left = UnsafeRawPointer(lhs + i).loadUnaligned(as: UInt64.self)
-        guard left == UnsafeRawPointer(rhs + i).loadUnaligned(as: UInt64.self) else { return false }
+    while i &+ 8 < count {
+        guard load(lhs, i, as: UInt64.self) == load(rhs, i, as: UInt64.self) else { return false }
         i &+= 8
     }
-    while i < count {
-        if lhs[i] != rhs[i] { return false }
-        i &+= 1
-    }
-    return true
+    return load(lhs, count &- 8, as: UInt64.self) == load(rhs, count &- 8, as: UInt64.self)
 }

@@ -23,6 +23,16 @@ struct JSONToken {
     var count: Int { Int(end) }
 }
 
+extension JSONToken {
+    /// A string, number, `true`, `false` or `null` token from `start` to `end`, as the streaming path reads it
+    /// without a tape.
+    init(literal kind: Kind, flag: Bool, start: Int, end: Int) {
+        self.init(
+            kind: kind, flag: flag, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
+            next: 0, hint: 0, keyHint: 0)
+    }
+}
+
 /// One element of a coding path, kept while decoding so errors can name where they happened.
 enum JSONPathComponent {
     case key(any CodingKey)

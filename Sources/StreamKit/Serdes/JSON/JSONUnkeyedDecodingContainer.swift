@@ -36,7 +36,7 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private mutating func scalar<T: JSONScalar>(_ type: T.Type) throws(JSONError) -> T {
         let index = try next()
         do {
-            let value = try T.read(from: reader, at: index)
+            let value = try T.read(from: reader, reader.tape[index])
             advance()
             return value
         } catch {

@@ -36,7 +36,7 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
     private func scalar<T: JSONScalar>(_ type: T.Type) throws(JSONError) -> T {
         guard token >= 0 else { throw mismatch("a value") }
-        return try T.read(from: reader, at: token)
+        return try T.read(from: reader, reader.tape[token])
     }
 
     // MARK: - SingleValueDecodingContainer
@@ -67,6 +67,8 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 /// `[String: Value]`: its keys are data, read verbatim (never key-mapped) as Foundation does.
 protocol JSONStringKeyedDecodable {
     static func decodeJSON(from reader: JSONReader, object: Int) throws -> Self
+    /// The streaming path's read of the object at `start`; sets `end` just past it.
+    static func decodeJSONStreaming(from reader: JSONReader, at start: Int, end: inout Int) throws -> Self
 }
 
 extension Dictionary: JSONStringKeyedDecodable where Key == String, Value: Decodable {
@@ -87,38 +89,80 @@ extension Dictionary: JSONStringKeyedDecodable where Key == String, Value: Decod
         }
         return result
     }
+
+    static func decodeJSONStreaming(from reader: JSONReader, at start: Int, end: inout Int) throws -> Self {
+        var result = Self()
+        let frame = reader.pushFrame(at: start)
+        guard frame >= 0 else { throw reader.giveUp(at: start) }
+        defer { reader.frameCount = frame }
+        try reader.open(frame, asObject: true)
+        while reader.frames[frame].phase == .object {
+            let keyToken = try reader.scanLiteral(at: reader.frames[frame].pos)
+            guard keyToken.kind == .string else { throw reader.giveUp(at: Int(keyToken.start)) }
+            let key = reader.string(keyToken)
+            var pos = Int(keyToken.end)
+            reader.skipWhitespace(&pos)
+            guard pos < reader.length, reader.base[pos] == UInt8(ascii: ":") else { throw reader.giveUp(at: pos) }
+            pos += 1
+            reader.skipWhitespace(&pos)
+            var valueEnd = 0
+            // The first of duplicate members wins, as with Foundation's JSONDecoder.
+            if result[key] == nil {
+                reader.path.append(.name(key))
+                defer { reader.path.removeLast() }
+                result[key] = try reader.streamDecode(Value.self, at: pos, end: &valueEnd)
+            } else {
+                valueEnd = try reader.skipValue(at: pos)
+            }
+            try reader.advance(frame, pastItemEndingAt: valueEnd)
+        }
+        end = reader.frames[frame].pos
+        return result
+    }
 }
 
 extension JSONReader {
     /// Decodes any `Decodable` from the value token at `index`; the caller has pushed its path component.
     func decode<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
-        switch typeCache.special(for: type) {
+        let special = typeCache.special(for: type)
+        switch special {
         case .none:
             return try T(from: JSONValueDecoder(reader: self, token: index))
-        case .scalar(let scalar):
-            return try read(scalar, as: type, at: index)
-        case .date:
-            return Date(timeIntervalSinceReferenceDate: try double(at: index)) as! T
-        case .data:
-            guard let data = Data(base64Encoded: try stringValue(at: index)) else {
-                throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not valid base64")
-            }
-            return data as! T
-        case .url:
-            guard let url = URL(string: try stringValue(at: index)) else {
-                throw error(.dataCorrupted, at: Int(tape[index].start), "the string is not a valid URL")
-            }
-            return url as! T
-        case .decimal:
-            return try decimal(at: index) as! T
         case .stringKeyedDictionary:
             guard tape[index].kind == .object else { throw typeMismatch(at: index, expected: "an object") }
             return try (type as! any JSONStringKeyedDecodable.Type).decodeJSON(from: self, object: index) as! T
+        case .scalar, .date, .data, .url, .decimal:
+            return try literal(type, special, tape[index])
+        }
+    }
+
+    /// Reads a type that is one JSON literal (a scalar, `Date`, `Data`, `URL` or `Decimal`) from `token`;
+    /// `special` is its classification, which the caller has looked up.
+    func literal<T>(_ type: T.Type, _ special: JSONSpecialType, _ token: JSONToken) throws(JSONError) -> T {
+        switch special {
+        case .scalar(let scalar):
+            return try read(scalar, as: type, token)
+        case .date:
+            return Date(timeIntervalSinceReferenceDate: try double(token)) as! T
+        case .data:
+            guard let data = Data(base64Encoded: try stringValue(token)) else {
+                throw error(.dataCorrupted, at: Int(token.start), "the string is not valid base64")
+            }
+            return data as! T
+        case .url:
+            guard let url = URL(string: try stringValue(token)) else {
+                throw error(.dataCorrupted, at: Int(token.start), "the string is not a valid URL")
+            }
+            return url as! T
+        case .decimal:
+            return try decimal(token) as! T
+        case .none, .stringKeyedDictionary:
+            preconditionFailure("\(type) is not a JSON literal type")
         }
     }
 
     /// Reads scalar type `S`, which the caller has established is `T`.
-    private func read<S: JSONScalar, T>(_ scalar: S.Type, as type: T.Type, at index: Int) throws(JSONError) -> T {
-        unsafeBitCast(try S.read(from: self, at: index), to: T.self)
+    private func read<S: JSONScalar, T>(_ scalar: S.Type, as type: T.Type, _ token: JSONToken) throws(JSONError) -> T {
+        unsafeBitCast(try S.read(from: self, token), to: T.self)
     }
 }

@@ -79,11 +79,64 @@ struct JSONWriter {
             writeInteger(Int64(value))
             return
         }
+        if let double = value as? Double, writeShortDecimal(double) { return }
         let start = bytes.count
         value.write(to: &self)
         let end = bytes.count
         if end - start > 2, bytes[end - 2] == UInt8(ascii: "."), bytes[end - 1] == UInt8(ascii: "0") {
             bytes.removeLast(2)
+        }
+    }
+
+    /// Writes `value` as Swift's `description` does when it has at most 15 significant digits and a magnitude
+    /// from 0.001 to 10^15: the common prices and quantities, without the general shortest-digits search.
+    /// Returns `false`, having written nothing, for any other value.
+    ///
+    /// Take the most fraction digits `k` (at most 15) for which `|value| * 10^k < 2^50`. Any shorter decimal
+    /// that reads back as `value`, `d / 10^j`, is then `d * 10^(k-j)` at `k`, and the rounded product
+    /// `|value| * 10^k` is within 0.375 of it. So the value has such a decimal exactly when that rounded
+    /// product `m` passes the exact check `m / 10^k == |value|`, and `m` without its trailing zeros gives the
+    /// shortest digits that read back as `value`, and the closest ones.
+    @inline(__always)
+    private mutating func writeShortDecimal(_ value: Double) -> Bool {
+        let magnitude = abs(value)
+        guard magnitude >= 0.001, magnitude < 1e14 else { return false }
+        var scale = 10.0
+        var fractionDigits = 1
+        while fractionDigits < 15, magnitude * scale * 10 < 0x1p50 {
+            scale *= 10
+            fractionDigits += 1
+        }
+        // Rounds half up by truncation, without a libm call; the sum is exact below 2^50.
+        var digits = UInt64(magnitude * scale + 0.5)
+        guard Double(digits) / scale == magnitude else { return false }
+        while fractionDigits > 1, digits % 10 == 0 {
+            digits /= 10
+            fractionDigits -= 1
+        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        writeFixedPoint(digits, fractionDigits: fractionDigits)
+        return true
+    }
+
+    /// Writes `digits` with a decimal point `fractionDigits` from the right, and `0.` and zeros before it
+    /// when it has no more digits than that.
+    private mutating func writeFixedPoint(_ digits: UInt64, fractionDigits: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var start = 24
+            var rest = digits
+            var written = 0
+            while rest != 0 || written <= fractionDigits {
+                if written == fractionDigits {
+                    start -= 1
+                    text[start] = UInt8(ascii: ".")
+                }
+                start -= 1
+                text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                written += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<24]))
         }
     }
 }

@@ -1,8 +1,12 @@
 /// Decodes `Decodable` values from JSON bytes, fast and strictly, for StreamKit's hot path.
 ///
-/// The payload is read in place: one pass validates it against RFC 8259 and records where each value lies, then
-/// `init(from:)` reads the values straight from the bytes. Member names are compared byte by byte with the
-/// mapped coding keys, so decoding a flat record allocates nothing beyond its own strings and one container.
+/// The payload is read in place. When `init(from:)` asks for the members in the order the document has them, as
+/// synthesized conformances do for documents written from the same type, each value is validated and read where
+/// it lies, in one pass. Otherwise (members out of order or missing, nested containers, any error) one pass
+/// validates the whole document against RFC 8259 and records where each value lies, and `init(from:)` runs
+/// again over that; `init(from:)` may therefore run twice for such documents. Member names are compared byte by
+/// byte with the mapped coding keys, so decoding a flat record allocates nothing beyond its own strings and
+/// one container.
 ///
 ///     let decoder = StreamJSONDecoder()                      // snake_case on the wire, default limits
 ///     let tick = try decoder.decode(Tick.self, from: payload)
@@ -33,7 +37,9 @@ public struct StreamJSONDecoder: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
         let reader = pool.take()
         defer { pool.recycle(reader) }
-        try reader.load(bytes)
+        try reader.attach(bytes)
+        if let value = reader.decodeStreaming(type) { return value }
+        try reader.scan()
         return try reader.decode(type, at: 0)
     }
 

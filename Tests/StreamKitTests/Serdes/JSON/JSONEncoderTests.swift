@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 
 @testable import StreamKit
@@ -45,6 +46,21 @@ struct JSONEncoderTests {
     func doublesMatchFoundation(value: Double) throws {
         let foundation = String(decoding: try JSONEncoder().encode([value]), as: UTF8.self)
         #expect(try text([value]) == foundation)
+    }
+
+    @Test("decimals with few digits are written as the standard library's description writes them")
+    func shortDecimalsMatchTheStandardLibrary() async throws {
+        await propertyCheck(count: 3_000, input: Gen.uint64(), Gen.int(in: 0...18), Gen.bool) {
+            bits, point, isNegative in
+            // One to twenty digits with the point anywhere: both sides of 15 digits, 2^50 and 0.001.
+            let digits = String(bits >> (bits & 63))
+            let split = digits.index(digits.endIndex, offsetBy: -min(point, digits.count))
+            let fraction = digits[split...].isEmpty ? "" : "." + digits[split...]
+            let value = try #require(Double((isNegative ? "-" : "") + "0" + digits[..<split] + fraction))
+            var expected = value.description
+            if expected.hasSuffix(".0") { expected.removeLast(2) }
+            #expect(try text(value) == expected)
+        }
     }
 
     @Test func nonFiniteNumbersAreRefused() throws {
