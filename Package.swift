@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
+        .executable(name: "event-bus", targets: ["EventBus"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
     dependencies: [
@@ -63,6 +64,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/MarketPipeline"
+        ),
+        .executableTarget(
+            name: "EventBus",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/EventBus"
         ),
 
         // MARK: - Benchmarks
