@@ -2,7 +2,8 @@ import ArgumentParser
 
 /// How much the producers simulate, how fast, and from which seed.
 struct GeneratorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Events per producer; 0 for no end.", discussion: "Default: 100 with 'all', else no end."))
+    @Option(
+        help: ArgumentHelp("Events per producer; 0 for no end.", discussion: "Default: 100 with 'all', else no end."))
     var count: Int?
 
     @Option(help: "Events per second per producer; 0 for as fast as possible.")

@@ -35,7 +35,7 @@ struct ProducerOptions: ParsableArguments {
             topic = pipeline.priceUpdates.name
         }
         Console.line(
-            "producing \(count.map(String.init) ?? "endless") events to \(topic) on the \(connection.kafkaDescription)"
+            "producing \(count.map(String.init) ?? "endless") events to \(topic) via \(connection.kafkaDescription)"
                 + " (seed \(generator.seed), \(generator.rate > 0 ? "\(generator.rate)/s" : "unpaced"))")
         // With a count, a backtest ends the run once the sequence is done and everything is flushed.
         let mode: RunMode = count == nil ? .continuous : .backtest(idle: .milliseconds(200))

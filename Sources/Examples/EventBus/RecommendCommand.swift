@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExampleSupport
-import StreamKit
 
 /// `event-bus recommend`: the recommendation consumer on its own.
 struct RecommendCommand: AsyncParsableCommand {
@@ -15,34 +14,15 @@ struct RecommendCommand: AsyncParsableCommand {
             replays everything under a fresh application id.
             """)
 
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var naming: NamingOptions
-    @OptionGroup var replay: ReplayOptions
-
-    @Option(help: "Rows of the table kept on a terminal.")
-    var show = 20
-
-    @OptionGroup var logging: LoggingOptions
-
-    func validate() throws {
-        guard show > 0 else { throw ValidationError("--show must be positive") }
-    }
+    @OptionGroup var options: ConsumerOptions
 
     func run() async throws {
-        let logger = logging.bootstrap(label: "event-bus-recommender")
-        let broker = try connection.makeBroker(logger: logger)
-        let app = try StreamApp(
-            name: replay.applicationName(naming.appName(default: "event-bus-recommender")), broker: broker,
-            errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger)
-        let pipeline = EventBusPipeline(app: app, naming: naming)
-        let counters = EventBusCounters()
-        let outputs = try await RecommenderOutputs.make(connection: connection, show: show, logger: logger)
-        pipeline.recommend(counters: counters, table: outputs.table, database: outputs.database)
+        let (pipeline, outputs, counters) = try await options.makeConsumer(defaultName: "event-bus-recommender")
         Console.line(
             "recommending from \(pipeline.bankTransactions.name) and \(pipeline.priceUpdates.name) to "
-                + "\(outputs.describe(topic: pipeline.recommendations.name)) as \(app.name) on the "
-                + connection.kafkaDescription)
-        try await replay.run(app)
+                + "\(outputs.describe(topic: pipeline.recommendations.name)) as \(pipeline.app.name) via "
+                + options.connection.kafkaDescription)
+        try await options.replay.run(pipeline.app)
         Console.line(outputs.summary(counters: counters))
     }
 }
