@@ -31,7 +31,8 @@ struct ConsumerOptions: ParsableArguments {
             errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger)
         let pipeline = EventBusPipeline(app: app, naming: naming)
         let counters = EventBusCounters()
-        let outputs = try await RecommenderOutputs.make(connection: connection, show: show, logger: logger)
+        let outputs = try await RecommenderOutputs.make(
+            connection: connection, show: show, counters: counters, logger: logger)
         pipeline.recommend(counters: counters, table: outputs.table, database: outputs.database)
         return (pipeline, outputs, counters)
     }

@@ -56,8 +56,7 @@ struct EventBusPipeline {
     /// Reads both event topics, reacts per event type, and produces the recommendations to their topic, to the
     /// table shown on screen and, when given, to the database.
     func recommend(
-        counters: EventBusCounters, table: RecommendationTable,
-        database: TimescaleSink<Recommendation>?
+        counters: EventBusCounters, table: TableSink<Recommendation>, database: TimescaleSink<Recommendation>?
     ) {
         let fromBank = app.dataframe(bankTransactions)
             .peek { _ in counters.countConsumed(.bank) }
@@ -65,7 +64,10 @@ struct EventBusPipeline {
         let fromPrices = app.dataframe(priceUpdates)
             .peek { _ in counters.countConsumed(.price) }
             .compactMap(Recommender.react(to:))
-        let recommended = fromBank.merge(fromPrices).to(recommendations).to(table)
+        let recommended = fromBank.merge(fromPrices)
+            .peek { counters.countRecommendation($0.value.action) }
+            .to(recommendations)
+            .to(table)
         if let database { recommended.to(database) }
     }
 

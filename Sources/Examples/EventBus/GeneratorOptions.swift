@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExampleSupport
 
 /// How much the producers simulate, how fast, and from which seed.
 struct GeneratorOptions: ParsableArguments {

@@ -5,12 +5,14 @@ import StreamKitTimescale
 /// Where the recommendation consumer writes besides its topic: the table on screen and, when a database is
 /// configured, the `recommendations` table there.
 struct RecommenderOutputs {
-    let table: RecommendationTable
+    let table: TableSink<Recommendation>
     let database: TimescaleSink<Recommendation>?
 
     /// The outputs the flags ask for; the database table is created now, so a bad URL fails at start.
-    static func make(connection: ConnectionOptions, show: Int, logger: Logger) async throws -> RecommenderOutputs {
-        let table = RecommendationTable(show: show)
+    static func make(
+        connection: ConnectionOptions, show: Int, counters: EventBusCounters, logger: Logger
+    ) async throws -> RecommenderOutputs {
+        let table = RecommendationTable.make(show: show, counters: counters)
         guard let pg = try connection.makeTimescaleConnection(logger: logger) else {
             return RecommenderOutputs(table: table, database: nil)
         }
@@ -27,6 +29,6 @@ struct RecommenderOutputs {
     /// The closing line: events consumed and recommendations made, by action.
     func summary(counters: EventBusCounters) -> String {
         "consumed \(counters.consumed(.bank)) bank transactions and \(counters.consumed(.price)) price updates → "
-            + RecommendationTable.summary(table.countsByAction)
+            + RecommendationTable.summary(counters.recommendations)
     }
 }

@@ -1,12 +1,10 @@
-import ExampleSupport
-
 /// Simulated transactions of eight accounts (`ACC-1001` … `ACC-1008`) in EUR, with balances kept per account.
 ///
 /// Types are drawn 25 % deposits, 30 % withdrawals, 35 % card payments, 10 % transfers; one in five deposits and
 /// withdrawals is large (≥ 5000 and ≥ 1000), so every reaction of the recommender shows up in a short run.
 /// Ids are `txn-<seed>-<n>`, n counting from 1.
-struct BankTransactionGenerator: EventGenerator {
-    static let accounts = (1...8).map { "ACC-\(1_000 + $0)" }
+package struct BankTransactionGenerator: EventGenerator {
+    package static let accounts = (1...8).map { "ACC-\(1_000 + $0)" }
 
     private var rng: SplitMix64
     private let seed: UInt64
@@ -14,14 +12,14 @@ struct BankTransactionGenerator: EventGenerator {
     private var balances: [Int]
     private var produced = 0
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         self.seed = seed
         var rng = SplitMix64(seed: seed)
         balances = Self.accounts.map { _ in 150_000 + rng.next(in: 0...300_000) }
         self.rng = rng
     }
 
-    mutating func next(timestampMs: Int64) -> BankTransaction {
+    package mutating func next(timestampMs: Int64) -> BankTransaction {
         produced += 1
         let account = rng.next(in: 0...(Self.accounts.count - 1))
         let roll = rng.next(in: 0...99)

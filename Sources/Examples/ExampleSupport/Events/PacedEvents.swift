@@ -1,35 +1,34 @@
 import Foundation
 
-/// A seeded simulator of one kind of event: the same seed gives the same events, timestamps aside.
-protocol EventGenerator: Sendable {
-    associatedtype Event: Sendable
-
-    /// The next event, stamped with `timestampMs` (milliseconds since the Unix epoch).
-    mutating func next(timestampMs: Int64) -> Event
-}
-
 /// A generator's events as an async sequence: `count` of them (or endless), `rate` per second (or as fast as
 /// they are taken), each stamped with the wall-clock time it is made.
 ///
 /// Records need current timestamps: brokers apply retention by record time, and the events are the records'
 /// event time.
-struct PacedEvents<Generator: EventGenerator>: AsyncSequence, Sendable {
-    typealias Element = Generator.Event
+package struct PacedEvents<Generator: EventGenerator>: AsyncSequence, Sendable {
+    package typealias Element = Generator.Event
 
-    let generator: Generator
+    package let generator: Generator
     /// How many events, or `nil` for no end.
-    let count: Int?
+    package let count: Int?
     /// Events per second; `0` for as fast as the consumer of the sequence takes them.
-    let rate: Double
+    package let rate: Double
 
-    struct AsyncIterator: AsyncIteratorProtocol {
+    /// `count` events (`nil`: no end) from `generator`, `rate` per second (`0`: unpaced).
+    package init(generator: Generator, count: Int?, rate: Double) {
+        self.generator = generator
+        self.count = count
+        self.rate = rate
+    }
+
+    package struct AsyncIterator: AsyncIteratorProtocol {
         var generator: Generator
         let count: Int?
         let interval: Duration?
         var produced = 0
         var start: ContinuousClock.Instant?
 
-        mutating func next() async -> Generator.Event? {
+        package mutating func next() async -> Generator.Event? {
             if let count, produced >= count { return nil }
             if let interval {
                 let start = self.start ?? .now
@@ -46,7 +45,7 @@ struct PacedEvents<Generator: EventGenerator>: AsyncSequence, Sendable {
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator {
+    package func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(generator: generator, count: count, interval: rate > 0 ? .seconds(1 / rate) : nil)
     }
 }

@@ -1,9 +1,7 @@
-import ExampleSupport
-
 /// Simulated price updates for five stocks: each update moves one symbol's price by a uniformly drawn −5 % to
 /// +5 %, so about two in five updates move 3 % or more. Ids are `px-<seed>-<n>`, n counting from 1.
-struct PriceUpdateGenerator: EventGenerator {
-    static let symbols = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA"]
+package struct PriceUpdateGenerator: EventGenerator {
+    package static let symbols = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA"]
 
     private var rng: SplitMix64
     private let seed: UInt64
@@ -11,12 +9,12 @@ struct PriceUpdateGenerator: EventGenerator {
     private var prices = [19_000, 41_000, 17_000, 18_500, 12_000]
     private var produced = 0
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         self.seed = seed
         rng = SplitMix64(seed: seed ^ 0x7072_6963_6573)  // another stream than a bank generator's with this seed
     }
 
-    mutating func next(timestampMs: Int64) -> PriceUpdate {
+    package mutating func next(timestampMs: Int64) -> PriceUpdate {
         produced += 1
         let symbol = rng.next(in: 0...(Self.symbols.count - 1))
         let basisPoints = rng.next(in: -500...500)
