@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
         .executable(name: "event-bus", targets: ["EventBus"]),
+        .executable(name: "event-persistence", targets: ["EventPersistence"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
     dependencies: [
@@ -76,6 +77,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Examples/EventBus"
+        ),
+        .executableTarget(
+            name: "EventPersistence",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/EventPersistence"
         ),
 
         // MARK: - Benchmarks
