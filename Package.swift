@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .library(name: "StreamKitOperations", targets: ["StreamKitOperations"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
+        .executable(name: "event-bus", targets: ["EventBus"]),
+        .executable(name: "event-persistence", targets: ["EventPersistence"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
     dependencies: [
@@ -82,6 +84,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/MarketPipeline"
+        ),
+        .executableTarget(
+            name: "EventBus",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/EventBus"
+        ),
+        .executableTarget(
+            name: "EventPersistence",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/EventPersistence"
         ),
 
         // MARK: - Benchmarks

@@ -43,18 +43,6 @@ package struct ReplayOptions: ParsableArguments, Sendable {
 
     /// Runs `app` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if given.
     package func run(_ app: StreamApp, idle: Duration = .seconds(3)) async throws {
-        let mode = runMode(idle: idle)
-        guard let limit = runDuration else { return try await app.run(mode: mode) }
-        // The app moves to the child task; this task only waits and never touches it again.
-        nonisolated(unsafe) let app = app
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run(mode: mode) }
-            group.addTask { try await Task.sleep(for: limit) }
-            // Whichever ends first ends the run: the app (backtest done) or the time limit (the app then
-            // sees cancellation and takes its final checkpoint).
-            try await group.next()
-            group.cancelAll()
-            try await group.waitForAll()
-        }
+        try await app.run(mode: runMode(idle: idle), stoppingAfter: runDuration)
     }
 }

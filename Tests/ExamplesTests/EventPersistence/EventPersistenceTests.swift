@@ -1,0 +1,157 @@
+import Foundation
+import StreamKit
+import StreamKitKafka
+import StreamKitTimescale
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `event-persistence` against the separate broker and PostgreSQL: one row per event, bad events dead-lettered
+/// with their reasons, replays and transient database errors absorbed.
+@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+struct EventPersistenceTests {
+    @Test func storesEachEventOnceAndDeadLettersBadOnesWithReasons() async throws {
+        let prefix = TestServices.uniqueName("persist") + "."
+        let (schema, pg) = try await makeSchema()
+        let input = PersistenceInput(prefix: prefix)
+        try await EventTopics.create([input.bankTopic, input.priceTopic])
+        try await EventTopics.produce(PersistenceInput.tuples(input.all))
+
+        let run = try ExampleProcess(
+            "event-persistence",
+            [
+                "--backtest", "--topic-prefix", prefix, "--app-id", prefix + "persist", "--timescale-url",
+                TestServices.url(schema: schema),
+            ])
+        try await run.expectSuccess()
+
+        #expect(try await storedRows(pg) == input.expectedRows)
+        let payloads = try await pg.execute("SELECT event_id, payload::text FROM events")
+        let sent = Dictionary(uniqueKeysWithValues: input.events.map { (id(of: $0.value), $0.value) })
+        for row in payloads {
+            #expect(try json(row[1] ?? "") == json(sent[row[0] ?? ""] ?? ""))
+        }
+
+        let deadLetters = try await TestServices.consume([prefix + "events.dead-letter"], count: input.bad.count)
+        #expect(deadLetters.count == input.bad.count)
+        for bad in input.bad {
+            let letter = try #require(deadLetters.first { $0.value == Array(bad.record.value.utf8) })
+            let reason = EventTopics.header(DeadLetterHeader.error, of: letter) ?? ""
+            #expect(reason.contains(bad.reason), "\(bad.record.value): \(reason)")
+            #expect(EventTopics.header(DeadLetterHeader.sourceTopic, of: letter) == input.bankTopic)
+            #expect(EventTopics.key(letter) == bad.record.key)
+        }
+
+        let read = input.events.count + input.redeliveries.count + input.bad.count
+        let stored = input.events.count + input.redeliveries.count
+        #expect(
+            run.stdout.contains(
+                "read \(read) records: \(stored) stored as \(input.events.count) new or changed rows and "
+                    + "\(input.redeliveries.count) duplicates left alone, \(input.bad.count) dead-lettered"))
+    }
+
+    @Test func aRestartThatReplaysFromTheBeginningLeavesOneRowPerEvent() async throws {
+        let prefix = TestServices.uniqueName("persist-replay") + "."
+        let (schema, pg) = try await makeSchema()
+        let input = PersistenceInput(prefix: prefix, count: 30)
+        try await EventTopics.create([input.bankTopic, input.priceTopic])
+        try await EventTopics.produce(PersistenceInput.tuples(input.all))
+        let arguments = [
+            "--backtest", "--topic-prefix", prefix, "--app-id", prefix + "persist", "--timescale-url",
+            TestServices.url(schema: schema),
+        ]
+        try await ExampleProcess("event-persistence", arguments).expectSuccess()
+        let before = try await storedRows(pg)
+        #expect(before == input.expectedRows)
+
+        // The same group: everything is committed, nothing is read again.
+        let again = try ExampleProcess("event-persistence", arguments)
+        try await again.expectSuccess()
+        #expect(again.stdout.contains("read 0 records"))
+
+        // From the beginning, under a fresh group: every record again, and no row added or changed.
+        let replay = try ExampleProcess("event-persistence", arguments + ["--from-beginning"])
+        try await replay.expectSuccess()
+        let stored = input.events.count + input.redeliveries.count
+        #expect(
+            replay.stdout.contains(
+                "\(stored) stored as 0 new or changed rows and \(stored) duplicates left alone"))
+        #expect(try await storedRows(pg) == before)
+    }
+
+    @Test func aLostDatabaseConnectionIsRetriedWithoutLosingOrDuplicatingEvents() async throws {
+        let prefix = TestServices.uniqueName("persist-retry") + "."
+        let (schema, pg) = try await makeSchema()
+        let first = PersistenceInput(prefix: prefix, count: 20)
+        let second = PersistenceInput(prefix: prefix, count: 20, first: 101)
+        try await EventTopics.create([first.bankTopic, first.priceTopic])
+        let applicationName = schema
+        let service = try ExampleProcess(
+            "event-persistence",
+            [
+                "--topic-prefix", prefix, "--app-id", prefix + "persist", "--db-backoff-ms", "50", "--timescale-url",
+                TestServices.url(schema: schema) + "&application_name=\(applicationName)",
+            ])
+
+        try await EventTopics.produce(PersistenceInput.tuples(first.events))
+        try await waitForRows(first.events.count, pg, service)
+        // Every connection of the service is cut, as in a database failover.
+        let terminated = try await pg.execute(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE application_name = \(applicationName) AND pid <> pg_backend_pid()
+            """)
+        #expect(terminated.count >= 1)
+        try await EventTopics.produce(PersistenceInput.tuples(second.events + second.redeliveries))
+        try await waitForRows(first.events.count + second.events.count, pg, service)
+
+        #expect(service.exitStatus == nil, "the service stopped: \(service.outputSummary)")
+        #expect(service.stderr.contains("retrying"))
+        #expect(try await storedRows(pg) == (first.expectedRows + second.expectedRows).sorted())
+        service.send(SIGKILL)
+        try await service.waitForExit(within: .seconds(30))
+    }
+
+    // MARK: - Helpers
+
+    /// A schema of its own for the test (created before the example connects, so its tables go there).
+    private func makeSchema() async throws -> (String, TimescaleConnection) {
+        let schema = TestServices.uniqueName("persist").replacingOccurrences(of: "-", with: "_")
+        return (schema, try await TestServices.connect(schema: schema))
+    }
+
+    /// The rows of the events table as `PersistenceInput.expectedRows` writes them.
+    private func storedRows(_ pg: TimescaleConnection) async throws -> [String] {
+        let rows = try await pg.execute(
+            """
+            SELECT event_id, event_type, source_topic, coalesce(event_key, ''),
+                   (extract(epoch FROM event_time) * 1000)::bigint FROM events
+            """)
+        return rows.map { row in (0..<5).map { row[$0] ?? "NULL" }.joined(separator: "|") }.sorted()
+    }
+
+    /// Waits until the events table holds `count` rows; fails early if the service ends.
+    private func waitForRows(_ count: Int, _ pg: TimescaleConnection, _ service: ExampleProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let status = service.exitStatus {
+                throw ExampleProcess.Failure(description: "the service ended (\(status))\n\(service.outputSummary)")
+            }
+            let rows = try? await pg.execute("SELECT count(*) FROM events")
+            if rows?.first?[0] == "\(count)" { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ExampleProcess.Failure(description: "the table never held \(count) rows\n\(service.outputSummary)")
+    }
+
+    private func id(of value: String) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any]
+        return object?["event_id"] as? String ?? ""
+    }
+
+    private func json(_ text: String) throws -> NSDictionary {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary)
+    }
+}
