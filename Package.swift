@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
+        .executable(name: "order-analytics", targets: ["OrderAnalytics"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
     dependencies: [
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: - Core
@@ -63,6 +65,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/MarketPipeline"
+        ),
+        .executableTarget(
+            name: "OrderAnalytics",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
+                "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Examples/OrderAnalytics"
         ),
 
         // MARK: - Benchmarks
