@@ -11,19 +11,14 @@ import Synchronization
 package final class LiveTableSink<Value: Sendable>: StreamSink {
     private let title: String
     private let row: @Sendable (Value) -> [String]
-    private let isPrinting: Bool
     private let state: Mutex<(table: LiveTable, count: Int, isFresh: Bool)>
 
-    /// - Parameters:
-    ///   - printsUpdates: `false` to only collect (and `render()` at the end).
-    ///   - row: One cell per column; runs on the hot path, so keep it to formatting.
+    /// - Parameter row: One cell per column; runs on the hot path, so keep it to formatting.
     package init(
-        title: String, columns: [LiveTable.Column], capacity: Int = 15, printsUpdates: Bool = true,
-        row: @escaping @Sendable (Value) -> [String]
+        title: String, columns: [LiveTable.Column], capacity: Int = 15, row: @escaping @Sendable (Value) -> [String]
     ) {
         self.title = title
         self.row = row
-        isPrinting = printsUpdates
         state = Mutex((LiveTable(columns: columns, capacity: capacity), 0, false))
     }
 
@@ -37,24 +32,14 @@ package final class LiveTableSink<Value: Sendable>: StreamSink {
     }
 
     package func flush(checkpoint: SinkCheckpoint) async throws {
-        guard isPrinting else { return }
         let text: String? = state.withLock { state in
             guard state.isFresh else { return nil }
             state.isFresh = false
-            return Self.render(title, state.table, count: state.count)
+            return "\n\(title) (\(state.count) so far, latest \(state.table.rows.count))\n\(state.table.render())"
         }
         if let text { print(text) }
     }
 
     /// How many values arrived so far.
     package var count: Int { state.withLock { $0.count } }
-
-    /// The title, the count and the latest rows.
-    package func render() -> String {
-        state.withLock { Self.render(title, $0.table, count: $0.count) }
-    }
-
-    private static func render(_ title: String, _ table: LiveTable, count: Int) -> String {
-        "\n\(title) (\(count) so far, latest \(table.rows.count))\n\(table.render())"
-    }
 }

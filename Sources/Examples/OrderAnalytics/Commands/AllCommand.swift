@@ -67,10 +67,14 @@ struct AllCommand: AsyncParsableCommand {
             print("gateway listening on http://\(host):\(port)")
             if demoOrders > 0 {
                 try await runDemo(pipeline, gateway: URL(string: "http://\(host):\(port)")!)
+                group.cancelAll()
             } else {
-                try await pipeline.serve(for: replay.runDuration)
+                group.addTask { try await pipeline.serve(for: replay.runDuration) }
+                // The first to end ends both: the gateway on SIGINT/SIGTERM, the stages after --duration.
+                try await group.next()
+                group.cancelAll()
             }
-            group.cancelAll()
+            try await group.waitForAll()
         }
         print(pipeline.summary)
         await database?.close()
@@ -81,8 +85,9 @@ struct AllCommand: AsyncParsableCommand {
             count: demoOrders, endMs: Int64(Date().timeIntervalSince1970 * 1_000), seed: seed)
         let outcome = try await DemoLoad.post(orders, to: gateway)
         print(
-            "demo: posted \(demoOrders) orders: \(outcome.accepted) answers 202 (\(outcome.duplicates) of them "
-                + "retries answered as duplicates), \(outcome.rejected.count) rejected")
+            "demo: posted \(demoOrders) orders, \(demoOrders / 10) of them twice (a client retry), and 2 invalid "
+                + "ones: \(outcome.accepted) answered 202 (\(outcome.duplicates) as duplicates), "
+                + "\(outcome.rejected.count) rejected")
         for rejection in outcome.rejected { print("  rejected: \(rejection)") }
         try await pipeline.runToEndOfInput()
     }
@@ -170,7 +175,7 @@ extension AllCommand {
         }
 
         var summary: String {
-            "\(aggregates.render())\n\(alerts.render())\n\nall: \(aggregates.count) windows on order_aggregates, "
+            "\nall: \(aggregates.count) windows on order_aggregates, "
                 + "\(alerts.count) alerts on trend_alerts"
                 + (etl == nil ? " (set TIMESCALE_URL to store them in PostgreSQL/TimescaleDB)" : ", stored in the database")
         }

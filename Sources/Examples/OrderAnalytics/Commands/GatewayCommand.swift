@@ -37,7 +37,13 @@ struct GatewayCommand: AsyncParsableCommand {
             print("gateway listening on http://\(host):\(port)")
         }
         print(environment.banner("gateway"))
-        try await stack.run(for: duration.map(AggregateCommand.duration))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await stack.run() }
+            if let duration { group.addTask { try await Task.sleep(for: AggregateCommand.duration(duration)) } }
+            try await group.next()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
         print("gateway stopped")
     }
 }

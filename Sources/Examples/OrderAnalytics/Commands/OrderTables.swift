@@ -4,14 +4,14 @@ import StreamKit
 
 /// The live tables of the example's outputs.
 enum OrderTables {
-    static func aggregates(printsUpdates: Bool = true) -> LiveTableSink<OrderAggregate> {
+    static func aggregates() -> LiveTableSink<OrderAggregate> {
         LiveTableSink(
             title: "order_aggregates: 5-minute windows per product",
             columns: [
                 .init("product", width: 16), .init("window start", width: 20),
                 .init("orders", width: 6, alignment: .right), .init("units", width: 6, alignment: .right),
                 .init("revenue", width: 11, alignment: .right),
-            ], printsUpdates: printsUpdates
+            ]
         ) { aggregate in
             [
                 aggregate.productId, utc(aggregate.windowStartMs), String(aggregate.orderCount),
@@ -20,14 +20,14 @@ enum OrderTables {
         }
     }
 
-    static func alerts(printsUpdates: Bool = true) -> LiveTableSink<TrendAlert> {
+    static func alerts() -> LiveTableSink<TrendAlert> {
         LiveTableSink(
             title: "trend_alerts: window revenue above 2× its EMA baseline",
             columns: [
                 .init("product", width: 16), .init("window start", width: 20),
                 .init("revenue", width: 11, alignment: .right), .init("baseline", width: 11, alignment: .right),
                 .init("ratio", width: 6, alignment: .right), .init("severity", width: 8),
-            ], printsUpdates: printsUpdates
+            ]
         ) { alert in
             [
                 alert.productId, utc(alert.windowStartMs), LiveTable.fixed(alert.revenue, digits: 2),

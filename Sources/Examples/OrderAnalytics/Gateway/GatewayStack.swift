@@ -1,11 +1,13 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import StreamKitKafka
 
 /// A gateway ready to serve: the transactional publisher and the HTTP server around `OrderGateway`.
-struct GatewayStack {
+struct GatewayStack: Sendable {
     let publisher: TransactionalPublisher
-    let server: any ApplicationProtocol
+    /// Runs the HTTP server; shuts it down gracefully on SIGINT/SIGTERM.
+    let services: ServiceGroup
 
     /// Creates the gateway's topics when missing, registers its Avro schemas and starts its producer.
     ///
@@ -31,21 +33,26 @@ struct GatewayStack {
             publisher: publisher, cache: IdempotencyCache(capacity: options.idempotencyCapacity))
         let server = GatewayServer.make(
             gateway, host: options.host, port: options.port, logger: environment.logger, onListening: onListening)
-        return GatewayStack(publisher: publisher, server: server)
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
+        return GatewayStack(publisher: publisher, services: services)
     }
 
-    /// Serves until SIGINT/SIGTERM (a graceful shutdown), cancellation or `limit`, then writes what is queued.
-    func run(for limit: Duration? = nil) async throws {
+    /// Serves until SIGINT/SIGTERM or cancellation, both of which shut the server down gracefully (requests in
+    /// flight are answered), then writes what the publisher still holds.
+    func run() async throws {
         let publisher = publisher
-        let server = server
+        let services = services
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await publisher.run() }
-            await withThrowingTaskGroup(of: Void.self) { serving in
-                serving.addTask { try await server.runService() }
-                if let limit { serving.addTask { try await Task.sleep(for: limit) } }
-                // Whichever ends first ends serving: a signal, the time limit, or cancellation.
-                _ = try? await serving.next()
-                serving.cancelAll()
+            // Unstructured, so that cancelling this task does not cancel the server outright: the handler turns
+            // it into a graceful shutdown.
+            let serving = Task { try await services.run() }
+            try await withTaskCancellationHandler {
+                try await serving.value
+            } onCancel: {
+                Task { await services.triggerGracefulShutdown() }
             }
             publisher.close()
             try await group.waitForAll()
