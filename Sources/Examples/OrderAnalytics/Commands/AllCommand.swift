@@ -85,7 +85,7 @@ struct AllCommand: AsyncParsableCommand {
             count: demoOrders, endMs: Int64(Date().timeIntervalSince1970 * 1_000), seed: seed)
         let outcome = try await DemoLoad.post(orders, to: gateway)
         print(
-            "demo: posted \(demoOrders) orders, \(demoOrders / 10) of them twice (a client retry), and 2 invalid "
+            "demo: posted \(demoOrders) orders, \((demoOrders + 9) / 10) of them twice (a client retry), and 2 invalid "
                 + "ones: \(outcome.accepted) answered 202 (\(outcome.duplicates) as duplicates), "
                 + "\(outcome.rejected.count) rejected")
         for rejection in outcome.rejected { print("  rejected: \(rejection)") }

@@ -17,6 +17,7 @@ struct StageEnvironment {
     init(
         label: String, connection: ConnectionOptions, pipeline: PipelineOptions, logging: LoggingOptions
     ) throws {
+        StandardOutput.useLineBuffering()
         logger = logging.bootstrap(label: label)
         codec = try pipeline.makeCodec(connection)
         broker = KafkaBroker(connection.kafkaEndpoint, logger: logger)

@@ -105,11 +105,12 @@ struct OrderGateway: Sendable {
         do {
             return try serde.decode(body)
         } catch let error as SerdeError {
-            let field = error.field.flatMap { $0.isEmpty ? nil : $0 }
-            let what = field == nil ? "malformed JSON" : "invalid or missing field"
-            throw RequestRejection(status: 400, message: "\(what): \(error.reason)", field: field)
+            // The field is where the parser stopped: the missing or mistyped member, or the one being read
+            // when a truncated body ended.
+            throw RequestRejection(
+                status: 400, message: "invalid JSON body: \(error.reason)", field: error.field.flatMap { $0.isEmpty ? nil : $0 })
         } catch {
-            throw RequestRejection(status: 400, message: "malformed JSON: \(error)")
+            throw RequestRejection(status: 400, message: "invalid JSON body: \(error)")
         }
     }
 
