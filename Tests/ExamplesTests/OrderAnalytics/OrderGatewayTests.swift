@@ -18,7 +18,8 @@ struct OrderGatewayTests {
     @Test func rejectsInvalidBodiesWithAClientErrorNamingTheField() async throws {
         let prefix = TestServices.uniqueName("gw-invalid") + "."
         let gateway = try await GatewayClient(["--topic-prefix", prefix, "--format", "json"])
-        let valid = #"{"order_id":"o-1","user_id":"u-1","items":[{"product_id":"p-1","quantity":2,"price":4.5}],"total":9.0}"#
+        let valid =
+            #"{"order_id":"o-1","user_id":"u-1","items":[{"product_id":"p-1","quantity":2,"price":4.5}],"total":9.0}"#
         let cases: [(body: String, status: Int, field: String?)] = [
             (#"{"order_id":"o-1","user_id":"#, 400, "user_id"),  // malformed: ends while reading user_id
             ("[]", 400, nil),  // not an object

@@ -15,7 +15,8 @@ struct OrderPipelineTests {
     func outputsAndRowsEqualTheReference(format: String) async throws {
         let registry = format == "avro" ? try RegistryDouble() : nil
         let prefix = TestServices.uniqueName("orders-\(format)") + "."
-        let common = ["--topic-prefix", prefix, "--format", format] + (registry.map { ["--schema-registry", $0.url] } ?? [])
+        let common =
+            ["--topic-prefix", prefix, "--format", format] + (registry.map { ["--schema-registry", $0.url] } ?? [])
         let fixture = OrderFixture(seed: 7)
 
         let gateway = try await GatewayClient(common)

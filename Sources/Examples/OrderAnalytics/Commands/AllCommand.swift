@@ -107,7 +107,8 @@ extension AllCommand {
         let etlAggregates = Tally()
         let etlAlerts = Tally()
 
-        init(_ environment: StageEnvironment, replay: ReplayOptions, sinks: OrderWarehouse.Sinks?, isDemo: Bool) throws {
+        init(_ environment: StageEnvironment, replay: ReplayOptions, sinks: OrderWarehouse.Sinks?, isDemo: Bool) throws
+        {
             let options = environment.pipeline
             let codec = environment.codec
             aggregate = try environment.makeApp(stage: "aggregate", replay: replay)
@@ -177,7 +178,8 @@ extension AllCommand {
         var summary: String {
             "\nall: \(aggregates.count) windows on order_aggregates, "
                 + "\(alerts.count) alerts on trend_alerts"
-                + (etl == nil ? " (set TIMESCALE_URL to store them in PostgreSQL/TimescaleDB)" : ", stored in the database")
+                + (etl == nil
+                    ? " (set TIMESCALE_URL to store them in PostgreSQL/TimescaleDB)" : ", stored in the database")
         }
     }
 }

@@ -38,7 +38,8 @@ enum DemoLoad {
             var items: [OrderRequest.Item] = []
             for _ in 0..<(isBurst ? 1 : Int.random(in: 1...3, using: &random)) {
                 let product = isBurst ? products[1] : products.randomElement(using: &random)!
-                items.append(.init(productId: product.id, quantity: Int.random(in: 1...3, using: &random), price: product.price))
+                items.append(
+                    .init(productId: product.id, quantity: Int.random(in: 1...3, using: &random), price: product.price))
             }
             let total = items.reduce(0) { $0 + Double($1.quantity) * $1.price }
             orders.append(

@@ -6,7 +6,9 @@ import StreamKit
 struct ETLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "etl",
-        abstract: "Upsert order_aggregates and trend_alerts into TimescaleDB (hourly continuous aggregate, 7-day compression, 90-day retention).")
+        abstract:
+            "Upsert order_aggregates and trend_alerts into TimescaleDB (hourly continuous aggregate, 7-day compression, 90-day retention)."
+    )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions

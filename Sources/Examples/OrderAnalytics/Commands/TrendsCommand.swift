@@ -6,7 +6,9 @@ import StreamKit
 struct TrendsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trends",
-        abstract: "Alert on window revenue above 2× its EMA baseline (α = 0.3; HIGH above 3×): order_aggregates → trend_alerts.")
+        abstract:
+            "Alert on window revenue above 2× its EMA baseline (α = 0.3; HIGH above 3×): order_aggregates → trend_alerts."
+    )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions

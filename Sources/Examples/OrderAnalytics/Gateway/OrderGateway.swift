@@ -88,7 +88,8 @@ struct OrderGateway: Sendable {
         }
     }
 
-    private func publish<Value>(_ value: Value, serde: Serde<Value>, topic: String, key: String) async throws(RequestRejection)
+    private func publish<Value>(_ value: Value, serde: Serde<Value>, topic: String, key: String)
+        async throws(RequestRejection)
         -> KafkaDeliveryReport
     {
         do {
@@ -101,14 +102,16 @@ struct OrderGateway: Sendable {
 
     // MARK: - Bodies
 
-    private static func decode<Request>(_ body: [UInt8], with serde: Serde<Request>) throws(RequestRejection) -> Request {
+    private static func decode<Request>(_ body: [UInt8], with serde: Serde<Request>) throws(RequestRejection) -> Request
+    {
         do {
             return try serde.decode(body)
         } catch let error as SerdeError {
             // The field is where the parser stopped: the missing or mistyped member, or the one being read
             // when a truncated body ended.
             throw RequestRejection(
-                status: 400, message: "invalid JSON body: \(error.reason)", field: error.field.flatMap { $0.isEmpty ? nil : $0 })
+                status: 400, message: "invalid JSON body: \(error.reason)",
+                field: error.field.flatMap { $0.isEmpty ? nil : $0 })
         } catch {
             throw RequestRejection(status: 400, message: "invalid JSON body: \(error)")
         }

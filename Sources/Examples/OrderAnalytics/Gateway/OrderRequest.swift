@@ -40,7 +40,8 @@ struct OrderRequest: Codable, Sendable {
             try Self.checkIdentifier(item.productId, field: "items[\(index)].product_id")
             guard item.quantity >= 1, item.quantity <= Self.maxQuantity else {
                 throw .invalid(
-                    "items[\(index)].quantity", "must be an integer from 1 to \(Self.maxQuantity), not \(item.quantity)")
+                    "items[\(index)].quantity", "must be an integer from 1 to \(Self.maxQuantity), not \(item.quantity)"
+                )
             }
             guard item.price.isFinite, item.price >= 0 else {
                 throw .invalid("items[\(index)].price", "must be a non-negative number, not \(item.price)")

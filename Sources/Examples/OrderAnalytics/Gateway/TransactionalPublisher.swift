@@ -12,7 +12,9 @@ import Synchronization
 /// Group commit keeps the cost of a transaction (a round trip to the coordinator) shared by every request that
 /// arrived while the previous one was committing.
 final class TransactionalPublisher: Sendable {
-    private typealias Pending = (message: KafkaProducerMessage, reply: CheckedContinuation<KafkaDeliveryReport, any Error>)
+    private typealias Pending = (
+        message: KafkaProducerMessage, reply: CheckedContinuation<KafkaDeliveryReport, any Error>
+    )
 
     private let producer: KafkaProducer
     private let maxBatch: Int
@@ -103,7 +105,7 @@ final class TransactionalPublisher: Sendable {
         while true {
             do {
                 return try await producer.commitTransaction()
-            } catch where error.isRetriable && attempt < 3 {
+            } catch  where error.isRetriable && attempt < 3 {
                 attempt += 1
             }
         }

@@ -13,7 +13,8 @@ enum TrendDetection {
     ) -> (input: DataFrame<String, OrderAggregate>, alerts: DataFrame<String, TrendAlert>) {
         let streams = OrderStreams(app: app, options: options, codec: codec)
         let input = app.dataframe(streams.orderAggregates)
-        let output = input
+        let output =
+            input
             .detectSpikes(
                 alpha: alpha, threshold: threshold, highThreshold: highThreshold, name: "revenue-ema", of: \.revenue
             )

@@ -43,7 +43,9 @@ enum OrderReference {
         var alerts: [Alert] = []
         for product in Set(aggregates.map(\.productId)).sorted() {
             var baseline: Double?
-            for window in aggregates.filter({ $0.productId == product }).sorted(by: { $0.windowStartMs < $1.windowStartMs }) {
+            for window in aggregates.filter({ $0.productId == product }).sorted(by: {
+                $0.windowStartMs < $1.windowStartMs
+            }) {
                 let revenue = window.revenue
                 if let before = baseline {
                     if before > 0, revenue > 2 * before {

@@ -28,4 +28,3 @@ struct TestOrder: Codable, Hashable {
         return try decoder.decode(TestOrder.self, from: Data(bytes))
     }
 }
-
