@@ -1,25 +1,9 @@
 /// A naive reference of the pipeline's semantics (DESIGN.md section 5), written from the specification and
 /// not from the example's code: what `order_aggregates` and `trend_alerts` must hold for a set of orders.
 enum OrderReference {
-    struct Aggregate: Hashable {
-        var productId: String
-        var windowStartMs: Int64
-        var orderCount: Int
-        var units: Int
-        var revenue: Double
-    }
-
-    struct Alert: Hashable {
-        var productId: String
-        var windowStartMs: Int64
-        var revenue: Double
-        var baseline: Double
-        var severity: String
-    }
-
     /// Per product and 5-minute window: the orders containing the product, its units, Σ quantity × price.
-    static func aggregates(_ orders: [TestOrder]) -> [Aggregate] {
-        var byKey: [String: Aggregate] = [:]
+    static func aggregates(_ orders: [TestOrder]) -> [AggregateRecord] {
+        var byKey: [String: AggregateRecord] = [:]
         for order in orders {
             let start = order.tsEventMs - order.tsEventMs % OrderFixture.window
             var counted: Set<String> = []
@@ -27,7 +11,9 @@ enum OrderReference {
                 let key = "\(item.productId)@\(start)"
                 var aggregate =
                     byKey[key]
-                    ?? Aggregate(productId: item.productId, windowStartMs: start, orderCount: 0, units: 0, revenue: 0)
+                    ?? AggregateRecord(
+                        productId: item.productId, windowStartMs: start, windowEndMs: start + OrderFixture.window,
+                        orderCount: 0, units: 0, revenue: 0)
                 if counted.insert(item.productId).inserted { aggregate.orderCount += 1 }
                 aggregate.units += item.quantity
                 aggregate.revenue += Double(item.quantity) * item.price
@@ -39,8 +25,8 @@ enum OrderReference {
 
     /// Per product, windows in time order: the first revenue is the baseline; each next one alerts when it is
     /// above 2× the baseline before it (HIGH above 3×); then baseline = 0.3 · revenue + 0.7 · baseline.
-    static func alerts(_ aggregates: [Aggregate]) -> [Alert] {
-        var alerts: [Alert] = []
+    static func alerts(_ aggregates: [AggregateRecord]) -> [AlertRecord] {
+        var alerts: [AlertRecord] = []
         for product in Set(aggregates.map(\.productId)).sorted() {
             var baseline: Double?
             for window in aggregates.filter({ $0.productId == product }).sorted(by: {
@@ -50,9 +36,10 @@ enum OrderReference {
                 if let before = baseline {
                     if before > 0, revenue > 2 * before {
                         alerts.append(
-                            Alert(
-                                productId: product, windowStartMs: window.windowStartMs, revenue: revenue,
-                                baseline: before, severity: revenue / before > 3 ? "HIGH" : "MEDIUM"))
+                            AlertRecord(
+                                productId: product, windowStartMs: window.windowStartMs,
+                                windowEndMs: window.windowEndMs, revenue: revenue, baseline: before,
+                                ratio: revenue / before, severity: revenue / before > 3 ? "HIGH" : "MEDIUM"))
                     }
                     baseline = 0.3 * revenue + 0.7 * before
                 } else {
