@@ -7,7 +7,7 @@ struct ETLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "etl",
         abstract:
-            "Upsert order_aggregates and trend_alerts into TimescaleDB (hourly continuous aggregate, 7-day compression, 90-day retention)."
+            "Upsert order_aggregates and trend_alerts into TimescaleDB: hourly rollup, compression, retention."
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -7,7 +7,7 @@ struct OrderAnalyticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-analytics",
         abstract:
-            "Order analytics on StreamKit: HTTP gateway → 5-minute product windows → revenue trend alerts → TimescaleDB.",
+            "Order analytics on StreamKit: HTTP gateway → 5-minute product windows → trend alerts → TimescaleDB.",
         discussion: """
             Topics: order_events (gateway, keyed by order_id), product_views (gateway), order_aggregates \
             (aggregate: orders, units and revenue per product and 5-minute window), trend_alerts (trends: \

@@ -7,7 +7,7 @@ struct TrendsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trends",
         abstract:
-            "Alert on window revenue above 2× its EMA baseline (α = 0.3; HIGH above 3×): order_aggregates → trend_alerts."
+            "Alert on revenue above 2× its EMA (α = 0.3, HIGH above 3×): order_aggregates → trend_alerts."
     )
 
     @OptionGroup var connection: ConnectionOptions
