@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
         .executable(name: "event-bus", targets: ["EventBus"]),
         .executable(name: "event-persistence", targets: ["EventPersistence"]),
+        .executable(name: "order-analytics", targets: ["OrderAnalytics"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
     ],
     dependencies: [
@@ -76,38 +77,15 @@ let package = Package(
             ],
             path: "Sources/Examples/ExampleSupport"
         ),
-        .executableTarget(
-            name: "MarketPipeline",
-            dependencies: [
-                "StreamKit",
-                "ExampleSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Sources/Examples/MarketPipeline"
-        ),
-        .executableTarget(
-            name: "EventBus",
-            dependencies: [
-                "StreamKit",
-                "StreamKitKafka",
-                "StreamKitTimescale",
-                "ExampleSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Examples/EventBus"
-        ),
-        .executableTarget(
-            name: "EventPersistence",
-            dependencies: [
-                "StreamKit",
-                "StreamKitKafka",
-                "StreamKitTimescale",
-                "ExampleSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Examples/EventPersistence"
+        example("MarketPipeline"),
+        example("EventBus"),
+        example("EventPersistence"),
+        example(
+            "OrderAnalytics",
+            extra: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // MARK: - Benchmarks
@@ -177,3 +155,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// An example program in `Sources/Examples/<name>`: the library targets, the shared example support, and the
+/// command-line parser, plus whatever else the example needs.
+func example(_ name: String, extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "StreamKit",
+            "StreamKitKafka",
+            "StreamKitTimescale",
+            "ExampleSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ] + extra,
+        path: "Sources/Examples/\(name)"
+    )
+}
