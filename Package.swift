@@ -59,8 +59,12 @@ let package = Package(
             name: "MarketPipeline",
             dependencies: [
                 "StreamKit",
+                "StreamKitKafka",
+                "StreamKitTimescale",
                 "ExampleSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Examples/MarketPipeline"
         ),
