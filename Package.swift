@@ -77,7 +77,7 @@ let package = Package(
             ],
             path: "Sources/Examples/ExampleSupport"
         ),
-        example("MarketPipeline"),
+        example("MarketPipeline", extra: [.product(name: "Metrics", package: "swift-metrics")]),
         example("EventBus"),
         example("EventPersistence"),
         example(

@@ -29,7 +29,9 @@ import Synchronization
 /// upsert key keeps the table exact. With ``TimescaleSinkGuarantee/exactlyOnce(group:offsetsTable:)`` each
 /// checkpoint's flush stores the next source offsets in the same transaction as the rows, and
 /// ``storedOffsets(for:)`` hands them to the runtime on partition assignment, so the sources resume exactly
-/// after the last committed batch. A backpressure flush, which carries no offsets, writes its rows ahead of
+/// after the last committed batch. In an app that is itself `.exactlyOnce`, the runtime resumes from its Kafka
+/// transaction's offsets instead (they match its restored state) and the sink skips the replayed values it
+/// already stored. A backpressure flush, which carries no offsets, writes its rows ahead of
 /// the checkpoint that covers them; after a crash they are written again, identically.
 ///
 /// Flushes are expected one at a time, as the runtime makes them.

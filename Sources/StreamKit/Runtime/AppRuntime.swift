@@ -4,9 +4,9 @@ import Logging
 public enum RunMode: Hashable, Sendable {
     /// Until the surrounding task is cancelled: a service.
     case continuous
-    /// Until no record has arrived for `idle`; then every open window closes (as if the watermark
-    /// reached the end of time) and a last checkpoint is taken. For replaying a recorded input
-    /// deterministically.
+    /// Until no record has arrived for `idle` (counted once the consumer has partitions); then every open
+    /// window closes (as if the watermark reached the end of time) and a last checkpoint is taken. For
+    /// replaying a recorded input deterministically.
     case backtest(idle: Duration)
 }
 
@@ -164,8 +164,10 @@ final class AppRuntime<C: Clock<Duration>> {
                     lastCheckpoint = elapsed
                 }
                 if now - lastLagMeasurement >= Self.lagInterval { await measureLag(consumer) }
-                if case .backtest(let idle) = mode, poll.batches.isEmpty, drained == 0,
-                    asyncSources.allSatisfy(\.isExhausted), now - lastRecord >= idle
+                // A backtest ends only after its consumer got partitions: joining a group can take longer than
+                // `idle`, and ending before then would read nothing.
+                if case .backtest(let idle) = mode, inputTopics.isEmpty || !assigned.isEmpty, poll.batches.isEmpty,
+                    drained == 0, asyncSources.allSatisfy(\.isExhausted), now - lastRecord >= idle
                 {
                     try engine.signal(.watermark(EventTime(milliseconds: .max)))
                     try produceOutputs(with: producer)
@@ -229,7 +231,13 @@ final class AppRuntime<C: Clock<Duration>> {
             }
             for number in Set(partitions.map(\.partition)).sorted() { try await installTask(number) }
             for sink in app.graph.sinks {
-                for (partition, offset) in try await sink.storedOffsets(for: partitions) ?? [:] {
+                let stored = try await sink.storedOffsets(for: partitions) ?? [:]
+                // Under exactly-once the transaction's offsets are the ones that match the restored changelogs. A
+                // database sink commits before that transaction, so its offsets are never behind them, and seeking
+                // there would skip records the restored state has not seen; the sink skips the values it already
+                // stored instead.
+                guard !isExactlyOnce else { continue }
+                for (partition, offset) in stored {
                     try consumer.seek(partition, to: offset)
                     sought.insert(partition)
                     logger.info(

@@ -22,8 +22,10 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
     /// type name. Give sinks of one type that write to different places different names (a table name, say).
     var sinkName: String { get }
 
-    /// Offsets this sink stored itself (exactly-once into a database); the source resumes from these
-    /// instead of the broker's committed offsets. `nil` when the sink does not store offsets.
+    /// Offsets this sink stored itself (exactly-once into a database); at least once, the source resumes
+    /// from these instead of the broker's committed offsets. Under the app's `.exactlyOnce` the broker
+    /// transaction's offsets win, and the sink skips values it already stored. `nil` when the sink does not
+    /// store offsets.
     func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
 }
 

@@ -113,9 +113,10 @@ public final class KafkaBroker: StreamBroker {
             let consumer = [
                 "session.timeout.ms": "3000", "heartbeat.interval.ms": "300", "fetch.wait.max.ms": "50",
             ]
-            return Setup(
-                configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers),
-                consumerProperties: consumer, cluster: cluster, admin: nil)
+            // Its connections close when idle and when the cluster ends with the process: not worth a log line.
+            var configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+            configuration.properties["log.connection.close"] = "false"
+            return Setup(configuration: configuration, consumerProperties: consumer, cluster: cluster, admin: nil)
         case .configuration(let configuration):
             guard configuration.bootstrapServers.contains(where: { !$0.isWhitespace }) else {
                 throw KafkaError(

@@ -11,8 +11,11 @@ final class RdKafkaMockCluster: @unchecked Sendable {
     let bootstrapServers: String
 
     init(brokers: Int) throws(KafkaError) {
-        // A producer with no brokers of its own: it only hosts the mock cluster's thread.
-        client = try RdKafkaClient(.producer, config: RdKafkaConfig(KafkaConfiguration(bootstrapServers: "")))
+        // A producer with no brokers of its own: it only hosts the mock cluster's thread. Its notice that it has
+        // no brokers is expected, so only warnings and errors are logged.
+        var host = KafkaConfiguration(bootstrapServers: "")
+        host.properties["log_level"] = "4"
+        client = try RdKafkaClient(.producer, config: RdKafkaConfig(host))
         guard let cluster = client.withHandle({ rd_kafka_mock_cluster_new($0, Int32(clamping: brokers)) }) else {
             throw KafkaError(code: .invalidArgument, reason: "rd_kafka_mock_cluster_new failed for \(brokers) brokers")
         }

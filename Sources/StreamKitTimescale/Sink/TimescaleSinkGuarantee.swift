@@ -10,8 +10,9 @@ public struct TimescaleSinkGuarantee: Sendable, Hashable {
     public static let atLeastOnce = TimescaleSinkGuarantee(consumerGroup: nil, offsetsTable: nil)
 
     /// Rows and the consumed offsets in one database transaction; on partition assignment the runtime seeks
-    /// the sources to the offsets stored there, so every record's rows are written exactly once, even into a
-    /// table without an upsert key.
+    /// the sources to the offsets stored there (in an `.exactlyOnce` app, the sink skips the values of records
+    /// before them instead), so every record's rows are written exactly once, even into a table without an
+    /// upsert key.
     ///
     ///     .to(try TimescaleSink(table: "ticks", on: pg, upsertKey: [], guarantee: .exactlyOnce(group: app.name)))
     ///
