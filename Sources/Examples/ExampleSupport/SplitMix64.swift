@@ -19,4 +19,9 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
     package mutating func next(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))
     }
+
+    /// A uniform number in [0, 1), from the top 53 bits.
+    package mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
 }

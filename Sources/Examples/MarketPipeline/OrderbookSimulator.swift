@@ -1,3 +1,4 @@
+import ExampleSupport
 import StreamKit
 
 /// A random-walk top-of-book feed: per symbol, a mid price that moves a little each tick, a spread of 2 to 4
