@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        // Tests only: ExamplesTests parses docker-compose.yml and the deploy/ configuration.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
         // Operations: metrics export, health endpoints, graceful shutdown (StreamKitOperations).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -150,7 +152,10 @@ let package = Package(
         // Runs the example executables as separate processes; they must be built first (`swift build --build-tests`).
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport"]
+            dependencies: [
+                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
