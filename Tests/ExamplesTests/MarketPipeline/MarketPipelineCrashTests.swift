@@ -20,21 +20,34 @@ struct MarketPipelineCrashTests {
         try await simulate.expectSuccess()
     }
 
+    /// Runs `process` with `arguments`, SIGKILLs it once `ready` holds (then calls `afterKill`), restarts it as a
+    /// backtest and waits for the end. Checks that the kill came mid-stream, that the restart read exactly the
+    /// records after the group's committed offsets, and that it committed the end of the input.
+    static func killAndRestart(
+        _ run: MarketTestRun, _ arguments: [String], database: Bool, end: [Int: Int64],
+        when ready: () async throws -> Bool, afterKill: () async throws -> Void = {}
+    ) async throws {
+        let first = try run.process(arguments, database: database)
+        try await run.wait(for: first, until: ready)
+        try await run.kill(first)
+        let remaining = end.values.reduce(0, +) - (try await run.committedOffsets().values.reduce(0, +))
+        #expect(remaining > 0, "killed mid-stream")
+        try await afterKill()
+
+        let second = try run.process(arguments + ["--backtest"], database: database)
+        try await second.expectSuccess(within: .seconds(300))
+        #expect(
+            MarketTestRun.recordsRead(by: second).map(Int64.init) == remaining,
+            "the restart resumed at the committed offsets")
+        #expect(try await run.committedOffsets() == end.filter { $0.value > 0 })
+    }
+
     @Test func atLeastOnceAfterASIGKILLEveryWindowIsPresent() async throws {
         let run = try await MarketTestRun("mp-kill-alo")
         try await Self.recordFeed(run)
-        let end = try await run.rawEndOffsets()
-
-        let first = try run.process([], database: false)
-        try await run.wait(for: first) {
+        try await Self.killAndRestart(run, [], database: false, end: try await run.rawEndOffsets()) {
             try await run.committedOffsets().values.reduce(0, +) >= Self.committedBeforeKill
         }
-        try await run.kill(first)
-        #expect(try await run.committedOffsets().values.reduce(0, +) < end.values.reduce(0, +), "killed mid-stream")
-
-        let second = try run.process(["--backtest"], database: false)
-        try await second.expectSuccess(within: .seconds(300))
-        #expect(try await run.committedOffsets() == end.filter { $0.value > 0 })
 
         let expected = MarketReference(raw: try await run.read(run.raw))
         let bars = try MarketOutputs.decode(MarketOutputs.BarRecord.self, try await run.read(run.bars))
@@ -45,18 +58,11 @@ struct MarketPipelineCrashTests {
     @Test func exactlyOnceAfterASIGKILLEveryWindowIsPresentOnce() async throws {
         let run = try await MarketTestRun("mp-kill-eos")
         try await Self.recordFeed(run)
-        let end = try await run.rawEndOffsets()
-
-        let first = try run.process(["--guarantee", "exactly-once"], database: false)
-        try await run.wait(for: first) {
+        try await Self.killAndRestart(
+            run, ["--guarantee", "exactly-once"], database: false, end: try await run.rawEndOffsets()
+        ) {
             try await run.committedOffsets().values.reduce(0, +) >= Self.committedBeforeKill
         }
-        try await run.kill(first)
-        #expect(try await run.committedOffsets().values.reduce(0, +) < end.values.reduce(0, +), "killed mid-stream")
-
-        let second = try run.process(["--guarantee", "exactly-once", "--backtest"], database: false)
-        try await second.expectSuccess(within: .seconds(300))
-        #expect(try await run.committedOffsets() == end.filter { $0.value > 0 })
 
         // `read` is read_committed: the killed process's open transaction was aborted by the restart.
         let expected = MarketReference(raw: try await run.read(run.raw))
@@ -75,32 +81,25 @@ struct MarketPipelineCrashTests {
         try await Self.recordFeed(run)
         let end = try await run.rawEndOffsets()
         let raw = try await run.read(run.raw)
+        let storedOffsets = { try await MarketOutputs.storedOffsets(run.pg, group: run.appID, topic: run.raw) }
 
-        let first = try run.process(["--guarantee", "exactly-once"])
-        try await run.wait(for: first) {
+        try await Self.killAndRestart(run, ["--guarantee", "exactly-once"], database: true, end: end) {
             // The process creates streamkit_offsets as it starts; until then there is nothing stored.
-            let stored = try? await MarketOutputs.storedOffsets(run.pg, group: run.appID, topic: run.raw)
-            return (stored?.values.reduce(0, +) ?? 0) >= Self.committedBeforeKill
+            ((try? await storedOffsets())?.values.reduce(0, +) ?? 0) >= Self.committedBeforeKill
+        } afterKill: {
+            // The offsets were stored with the rows they cover: every valid tick before them is in the table.
+            let covered = MarketReference(
+                raw: raw, limits: end.mapValues { _ in 0 }.merging(try await storedOffsets()) { $1 })
+            let ticksAtKill = Set(try await MarketOutputs.tickRows(run.pg))
+            #expect(Set(MarketOutputs.tickRows(covered.validTicks)).isSubset(of: ticksAtKill))
         }
-        try await run.kill(first)
-        let stored = try await MarketOutputs.storedOffsets(run.pg, group: run.appID, topic: run.raw)
-        #expect(stored.values.reduce(0, +) < end.values.reduce(0, +), "killed mid-stream")
-        // The offsets were stored with the rows they cover: every valid tick before them is in the table.
-        let covered = MarketReference(raw: raw, limits: end.mapValues { _ in 0 }.merging(stored) { $1 })
-        let ticksAtKill = Set(try await MarketOutputs.tickRows(run.pg))
-        #expect(Set(MarketOutputs.tickRows(covered.validTicks)).isSubset(of: ticksAtKill))
-
-        let second = try run.process(["--guarantee", "exactly-once", "--backtest"])
-        try await second.expectSuccess(within: .seconds(300))
 
         let expected = MarketReference(raw: raw)
         let ticks = try await MarketOutputs.tickRows(run.pg)
         #expect(ticks.count == expected.validTicks.count)
         #expect(Set(ticks) == Set(MarketOutputs.tickRows(expected.validTicks)))
         expectBars(try await MarketOutputs.barRows(run.pg), equal: expected, exactlyOnce: true)
-        #expect(
-            try await MarketOutputs.storedOffsets(run.pg, group: run.appID, topic: run.raw)
-                == end.filter { $0.value > 0 })
+        #expect(try await storedOffsets() == end.filter { $0.value > 0 })
         try await run.dropSchema()
     }
 }

@@ -67,6 +67,13 @@ struct MarketTestRun {
         throw ExampleProcess.Failure(description: "condition not met within \(limit)\n\(process.outputSummary)")
     }
 
+    /// The records a `process` run read from the raw topic, from its closing summary line
+    /// (`<n> records → …`); `nil` without one.
+    static func recordsRead(by process: ExampleProcess) -> Int? {
+        process.stdout.split(separator: "\n").last { $0.contains(" records → ") }
+            .flatMap { Int($0.prefix { $0.isNumber }) }
+    }
+
     /// SIGKILLs `process` and waits until it is gone.
     func kill(_ process: ExampleProcess) async throws {
         process.send(SIGKILL)
