@@ -305,7 +305,11 @@ final class AppRuntime<C: Clock<Duration>> {
         }
     }
 
-    /// Flush sinks and the producer (with the changelogs), then commit the offsets.
+    /// Flush sinks and the producer, then write the changelogs, then commit the offsets.
+    ///
+    /// The changelogs go out only once the outputs are delivered: at least once, a crash in between must not
+    /// leave a restored state saying a window was emitted whose output was lost. (Under exactly-once all of it
+    /// commits in one transaction anyway.)
     private func checkpoint(consumer: any BrokerConsumer, producer: any BrokerProducer) async throws {
         let began = ContinuousClock.now
         failures.flush(to: logger)
@@ -313,7 +317,6 @@ final class AppRuntime<C: Clock<Duration>> {
             try producer.send(metadata)
             pendingMetadata = nil
         }
-        for record in try engine.drainChangelogs(now: .now) { try producer.send(record) }
         let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
         let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
         for sink in app.graph.sinks {
@@ -321,11 +324,11 @@ final class AppRuntime<C: Clock<Duration>> {
             try await sink.flush(checkpoint: sinkCheckpoint)
             metrics.recordSinkFlush(sink: sink.name, duration: flushBegan.duration(to: .now))
         }
-        do {
-            try await producer.flush()
-        } catch {
-            metrics.recordDeliveryError()
-            throw error
+        try await flush(producer)
+        let changelogs = try engine.drainChangelogs(now: .now)
+        if !changelogs.isEmpty {
+            for record in changelogs { try producer.send(record) }
+            try await flush(producer)
         }
         if isExactlyOnce {
             try await producer.commitTransaction(offsets: offsets, consumer: consumer)
@@ -336,5 +339,15 @@ final class AppRuntime<C: Clock<Duration>> {
         let duration = began.duration(to: .now)
         metrics.recordCheckpoint(duration: duration, storeSizes: engine.storeSizes)
         logger.trace("checkpoint", metadata: ["partitions": "\(offsets.count)", "duration": "\(duration)"])
+    }
+
+    /// Waits until everything sent is delivered, counting a failed delivery.
+    private func flush(_ producer: any BrokerProducer) async throws {
+        do {
+            try await producer.flush()
+        } catch {
+            metrics.recordDeliveryError()
+            throw error
+        }
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import StreamKit
+import StreamKitKafka
+import StreamKitTimescale
+import Testing
+
+/// One test's market pipeline on the separate broker and PostgreSQL: its own topic prefix, app id and schema,
+/// so tests can run side by side.
+struct MarketTestRun {
+    let prefix: String
+    let appID: String
+    let schema: String
+    /// A connection to the run's schema, which exists from the start: the processes' `search_path` names it,
+    /// and a missing schema would send their tables to `public`.
+    let pg: TimescaleConnection
+    private let broker: KafkaBroker
+
+    init(_ name: String) async throws {
+        let stamp = UInt32.random(in: 0...UInt32.max)
+        prefix = "\(name)-\(stamp)."
+        appID = "\(name)-\(stamp)"
+        schema = "market_\(stamp)"
+        pg = try await TestServices.connect(schema: schema)
+        broker = KafkaBroker(.servers(TestServices.kafkaBrokers ?? "127.0.0.1:9092"))
+    }
+
+    var raw: String { prefix + "orderbook.raw" }
+    var invalid: String { prefix + "orderbook.invalid" }
+    var bars: String { prefix + "orderbook.bars.1s" }
+    var spikes: String { prefix + "orderbook.spikes" }
+    var gaps: String { prefix + "orderbook.gaps" }
+
+    /// `market-pipeline simulate` into this run's raw topic.
+    func simulate(_ arguments: [String]) throws -> ExampleProcess {
+        try ExampleProcess("market-pipeline", ["simulate", "--topic-prefix", prefix] + arguments)
+    }
+
+    /// `market-pipeline process` under this run's app id, writing to this run's schema unless `database` is
+    /// false.
+    ///
+    /// Every process of the run is the same static group member (`group.instance.id`), so a restarted process
+    /// takes a killed one's place at once: the development broker never evicts a dead dynamic member, and its
+    /// group would wait for it forever.
+    func process(_ arguments: [String], database: Bool = true) throws -> ExampleProcess {
+        try ExampleProcess(
+            "market-pipeline",
+            [
+                "process", "--topic-prefix", prefix, "--app-id", appID, "--kafka-property", "session.timeout.ms=6000",
+                "--kafka-property", "heartbeat.interval.ms=500", "--kafka-property", "group.instance.id=\(appID)-0",
+            ] + (database ? ["--timescale-url", TestServices.url(schema: schema)] : []) + arguments,
+            environment: ["TIMESCALE_URL": ""])
+    }
+
+    /// Checks `condition` every 200 ms until it holds; throws with the output of `process` when it ends first
+    /// or `limit` passes.
+    func wait(
+        for process: ExampleProcess, within limit: Duration = .seconds(120), until condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            if let status = process.exitStatus {
+                throw ExampleProcess.Failure(description: "\(process.name) ended (\(status))\n\(process.outputSummary)")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ExampleProcess.Failure(description: "condition not met within \(limit)\n\(process.outputSummary)")
+    }
+
+    /// The records a `process` run read from the raw topic, from its closing summary line
+    /// (`<n> records → …`); `nil` without one.
+    static func recordsRead(by process: ExampleProcess) -> Int? {
+        process.stdout.split(separator: "\n").last { $0.contains(" records → ") }
+            .flatMap { Int($0.prefix { $0.isNumber }) }
+    }
+
+    /// SIGKILLs `process` and waits until it is gone.
+    func kill(_ process: ExampleProcess) async throws {
+        process.send(SIGKILL)
+        #expect(try await process.waitForExit(within: .seconds(30)) == .signalled(SIGKILL))
+    }
+
+    /// Every committed record of `topic`, all partitions, from the beginning to the current end.
+    func read(_ topic: String) async throws -> [RawRecord] {
+        let admin = try KafkaAdmin(configuration: broker.configuration)
+        let partitions = try await admin.describeTopic(topic)?.partitions.count ?? 0
+        var records: [RawRecord] = []
+        for partition in 0..<partitions {
+            try await broker.readToEnd(TopicPartition(topic: topic, partition: partition)) { records.append($0.copy()) }
+        }
+        return records
+    }
+
+    /// The group's committed offsets on the raw topic, per partition (partitions without one left out).
+    func committedOffsets() async throws -> [Int: Int64] {
+        let consumer = try TestServices.makeConsumer(group: appID)
+        let partitions = (0..<3).map { KafkaTopicPartition(topic: raw, partition: $0) }
+        var offsets: [Int: Int64] = [:]
+        for (partition, offset) in try await consumer.committedOffsets(for: partitions) {
+            if let next = offset.absolute { offsets[partition.partition] = next }
+        }
+        try await consumer.close()
+        return offsets
+    }
+
+    /// The end of each raw partition: the offset after its last record.
+    func rawEndOffsets() async throws -> [Int: Int64] {
+        let consumer = try TestServices.makeConsumer()
+        var offsets: [Int: Int64] = [:]
+        for partition in 0..<3 {
+            offsets[partition] = try await consumer.watermarks(
+                for: KafkaTopicPartition(topic: raw, partition: partition)
+            ).high
+        }
+        try await consumer.close()
+        return offsets
+    }
+
+    func dropSchema() async throws {
+        try await pg.execute("DROP SCHEMA \(try SQLIdentifier(schema, setting: "schema")) CASCADE")
+    }
+}
