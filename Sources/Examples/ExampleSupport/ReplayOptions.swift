@@ -41,8 +41,9 @@ package struct ReplayOptions: ParsableArguments, Sendable {
         backtest ? .backtest(idle: idle) : .continuous
     }
 
-    /// Runs `app` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if given.
-    package func run(_ app: StreamApp, idle: Duration = .seconds(3)) async throws {
-        try await app.run(mode: runMode(idle: idle), stoppingAfter: runDuration)
+    /// Runs `app` with `runner` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if
+    /// given, or at SIGTERM/SIGINT.
+    package func run(_ app: StreamApp, with runner: ExampleRunner, idle: Duration = .seconds(3)) async throws {
+        try await runner.run(app, mode: runMode(idle: idle), stoppingAfter: runDuration)
     }
 }
