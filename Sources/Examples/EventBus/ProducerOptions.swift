@@ -42,8 +42,7 @@ struct ProducerOptions: ParsableArguments {
                 + " (seed \(generator.seed), \(generator.rate > 0 ? "\(generator.rate)/s" : "unpaced"))")
         // With a count, a backtest ends the run once the sequence is done and everything is flushed.
         let mode: RunMode = count == nil ? .continuous : .backtest(idle: .milliseconds(200))
-        try await runner.run(
-            app, mode: mode, stoppingAfter: duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) })
+        try await runner.run(app, mode: mode, stoppingAfter: duration.map { .seconds($0) })
         Console.line("produced \(counters.produced(stream)) events to \(topic)")
     }
 }

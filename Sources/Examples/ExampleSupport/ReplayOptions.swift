@@ -34,7 +34,7 @@ package struct ReplayOptions: ParsableArguments, Sendable {
     }
 
     /// `--duration` as a `Duration`.
-    package var runDuration: Duration? { duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) } }
+    package var runDuration: Duration? { duration.map { .seconds($0) } }
 
     /// The run mode: a backtest that stops after `idle` without input, or a service.
     package func runMode(idle: Duration = .seconds(3)) -> RunMode {

@@ -59,7 +59,7 @@ struct AllCommand: AsyncParsableCommand {
             }
             ProcessingRun.write(pipeline.summary.line)
         } else {
-            let limit = Duration.milliseconds(Int64((duration * 1_000).rounded()))
+            let limit = Duration.seconds(duration)
             let producing = Task {
                 var paced = orderbook
                 try await paced.producePaced(for: limit)

@@ -40,8 +40,8 @@ struct AggregateCommand: AsyncParsableCommand {
         let table = OrderTables.aggregates()
         OrderAggregation.build(
             in: app, options: pipeline, codec: environment.codec,
-            grace: grace.map(Self.duration) ?? (replay.backtest ? OrderAggregation.untilEndOfInput : .seconds(30)),
-            closeAfterIdle: closeAfterIdle.map(Self.duration)
+            grace: grace.map { .seconds($0) } ?? (replay.backtest ? OrderAggregation.untilEndOfInput : .seconds(30)),
+            closeAfterIdle: closeAfterIdle.map { .seconds($0) }
         ).to(table)
         try await environment.codec.registerWriterSchemas([
             (environment.codec.orderAggregateSchema, pipeline.topics.orderAggregates)
@@ -50,6 +50,4 @@ struct AggregateCommand: AsyncParsableCommand {
         try await replay.run(app, with: environment.runner)
         Console.line("aggregate: \(table.count) windows written to \(pipeline.topics.orderAggregates)")
     }
-
-    static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1_000).rounded())) }
 }

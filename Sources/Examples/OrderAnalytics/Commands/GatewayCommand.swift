@@ -40,7 +40,7 @@ struct GatewayCommand: AsyncParsableCommand {
             Console.line("gateway listening on http://\(host):\(port)")
         }
         Console.line(environment.banner("gateway"))
-        try await environment.runner.run([stack], reporting: nil, stoppingAfter: duration.map(AggregateCommand.duration))
+        try await environment.runner.run([stack], reporting: nil, stoppingAfter: duration.map { .seconds($0) })
         Console.line("gateway stopped")
     }
 }

@@ -23,12 +23,7 @@ struct StageEnvironment {
         logger = logging.bootstrap(label: label)
         runner = ExampleRunner(operations, logger: logger)
         codec = try pipeline.makeCodec(connection)
-        broker = KafkaBroker(connection.kafkaEndpoint, logger: logger)
-        do {
-            try broker.validate()
-        } catch {
-            throw ValidationError("--brokers/--kafka-property: \(error)")
-        }
+        broker = try connection.makeBroker(logger: logger)
         self.pipeline = pipeline
         self.connection = connection
     }
