@@ -74,7 +74,8 @@ package struct ExampleRunner: Sendable {
                     var isShuttingDown = false
                     for await signal in signals {
                         if isShuttingDown {
-                            logger.warning("exiting at once, without a final checkpoint", metadata: ["signal": "\(signal)"])
+                            logger.warning(
+                                "exiting at once, without a final checkpoint", metadata: ["signal": "\(signal)"])
                             exit(128 + signal.rawValue)
                         }
                         isShuttingDown = true

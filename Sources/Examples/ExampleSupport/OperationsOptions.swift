@@ -40,7 +40,8 @@ package struct OperationsOptions: ParsableArguments, Sendable {
         }
         if metricsPort == nil, let text = Self.environmentPort {
             guard let port = Int(text), (0...65_535).contains(port) else {
-                throw ValidationError("METRICS_PORT (the default of --metrics-port) must be from 0 to 65535, not '\(text)'")
+                throw ValidationError(
+                    "METRICS_PORT (the default of --metrics-port) must be from 0 to 65535, not '\(text)'")
             }
         }
         if metricsHost.isEmpty { throw ValidationError("--metrics-host must not be empty") }

@@ -15,7 +15,8 @@ struct OperationsEndpoints: Sendable {
         try await process.waitForOutput(marker)
         let line = process.stdout.split(separator: "\n").first { $0.hasPrefix(marker) } ?? ""
         let address = line.dropFirst(marker.count).split(separator: " ").first.map(String.init) ?? ""
-        guard let url = URL(string: address), url.port.map({ $0 > 0 }) == true, line.hasSuffix("(/metrics /health /ready)")
+        guard let url = URL(string: address), url.port.map({ $0 > 0 }) == true,
+            line.hasSuffix("(/metrics /health /ready)")
         else {
             throw ExampleProcess.Failure(description: "no operations address in '\(line)'\n\(process.outputSummary)")
         }
@@ -50,7 +51,9 @@ struct OperationsEndpoints: Sendable {
     }
 
     /// Polls `metric` (summed over samples matching `labels`) until it equals `expected`; the last value otherwise.
-    func wait(for metric: String, _ labels: [String: String], toReach expected: Double, within limit: Duration = .seconds(60))
+    func wait(
+        for metric: String, _ labels: [String: String], toReach expected: Double, within limit: Duration = .seconds(60)
+    )
         async throws -> Double
     {
         let deadline = ContinuousClock.now + limit
