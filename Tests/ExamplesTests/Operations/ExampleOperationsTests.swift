@@ -106,6 +106,34 @@ struct ExampleOperationsTests {
         #expect(barred == valid.count)
     }
 
+    /// The long-running stages of the other examples, each as its own process: the endpoints answer while it
+    /// runs, and SIGTERM ends it with status 0.
+    @Test(arguments: [
+        ["event-bus", "recommend"], ["event-bus", "bank-producer"], ["event-bus", "price-producer"],
+        ["order-analytics", "aggregate"], ["order-analytics", "trends"], ["order-analytics", "etl"],
+    ])
+    func everyStageServesItsEndpointsUntilSIGTERM(_ command: [String]) async throws {
+        let prefix = TestServices.uniqueName("ops-\(command[1])") + "."
+        let schema = prefix.dropLast().replacingOccurrences(of: "-", with: "_")
+        _ = try await TestServices.connect(schema: schema)
+        let stage = try ExampleProcess(
+            command[0],
+            Array(command.dropFirst())
+                + ["--topic-prefix", prefix, "--timescale-url", TestServices.url(schema: schema)]
+                + Self.operationsFlags)
+        let endpoints = try await OperationsEndpoints(of: stage)
+        let health = try await endpoints.get("health")
+        #expect(health.status == 200, "\(health.body)")
+        let ready = try await endpoints.wait(for: "ready", status: 200)
+        #expect(ready.status == 200, "\(ready.body)")
+        let metrics = try await endpoints.get("metrics")
+        #expect(metrics.status == 200 && metrics.body.contains("streamkit_checkpoints_total"), "\(metrics.body)")
+
+        stage.send(SIGTERM)
+        #expect(try await stage.waitForExit(within: .seconds(60)) == .exited(0), "\(stage.outputSummary)")
+        #expect(stage.stderr.contains("shutting down gracefully"))
+    }
+
     // MARK: - Helpers
 
     /// A tick as the test produces it to orderbook.raw.
