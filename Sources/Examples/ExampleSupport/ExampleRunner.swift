@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Metrics
 import Prometheus
 import ServiceLifecycle
 import StreamKit

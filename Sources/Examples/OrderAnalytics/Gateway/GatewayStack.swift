@@ -1,4 +1,3 @@
-import Hummingbird
 import Logging
 import ServiceLifecycle
 import StreamKitKafka
