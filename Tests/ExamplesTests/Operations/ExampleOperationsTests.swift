@@ -74,9 +74,10 @@ struct ExampleOperationsTests {
         let counted = try await endpoints.wait(
             for: "streamkit_records_in_total", ["app": app, "topic": raw], toReach: Double(first.count))
         #expect(counted == Double(first.count))
-        let deadLettered = try await endpoints.sample(
-            "streamkit_records_failed_total", ["app": app, "action": "dead_letter"])
-        #expect(deadLettered == Double(first.filter { !$0.isValid }.count))
+        let invalid = Double(first.filter { !$0.isValid }.count)
+        let deadLettered = try await endpoints.wait(
+            for: "streamkit_records_failed_total", ["app": app, "action": "dead_letter"], toReach: invalid)
+        #expect(deadLettered == invalid)
         #expect(try await endpoints.get("health").status == 200)
         let ready = try await endpoints.wait(for: "ready", status: 200)
         #expect(ready.status == 200, "\(ready.body)")

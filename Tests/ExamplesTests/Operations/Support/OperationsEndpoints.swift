@@ -44,7 +44,7 @@ struct OperationsEndpoints: Sendable {
     }
 
     /// The sum of the samples of `metric` in `/metrics` whose labels include `labels`.
-    func sample(_ metric: String, _ labels: [String: String] = [:]) async throws -> Double {
+    private func sample(_ metric: String, _ labels: [String: String] = [:]) async throws -> Double {
         let (status, body) = try await get("metrics")
         guard status == 200 else { throw ExampleProcess.Failure(description: "/metrics answered \(status): \(body)") }
         return Self.sum(of: metric, labels, in: body)
