@@ -74,21 +74,19 @@ let package = Package(
                 "StreamKit",
                 "StreamKitKafka",
                 "StreamKitTimescale",
+                "StreamKitOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Examples/ExampleSupport"
         ),
         example("MarketPipeline", extra: [.product(name: "Metrics", package: "swift-metrics")]),
         example("EventBus"),
         example("EventPersistence"),
-        example(
-            "OrderAnalytics",
-            extra: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        example("OrderAnalytics", extra: [.product(name: "Hummingbird", package: "hummingbird")]),
 
         // MARK: - Benchmarks
         .executableTarget(
@@ -161,8 +159,8 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// An example program in `Sources/Examples/<name>`: the library targets, the shared example support, and the
-/// command-line parser, plus whatever else the example needs.
+/// An example program in `Sources/Examples/<name>`: the library targets, the shared example support, operations
+/// (metrics, health, graceful shutdown) and the command-line parser, plus whatever else the example needs.
 func example(_ name: String, extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
@@ -170,9 +168,12 @@ func example(_ name: String, extra: [Target.Dependency] = []) -> Target {
             "StreamKit",
             "StreamKitKafka",
             "StreamKitTimescale",
+            "StreamKitOperations",
             "ExampleSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ] + extra,
         path: "Sources/Examples/\(name)"
     )

@@ -17,7 +17,7 @@ struct AllCommand: AsyncParsableCommand {
     @OptionGroup var generator: GeneratorOptions
 
     func run() async throws {
-        let (pipeline, outputs, counters) = try await options.makeConsumer(defaultName: "event-bus")
+        let (pipeline, outputs, counters, runner) = try await options.makeConsumer(defaultName: "event-bus")
         let count = generator.resolvedCount(default: 100)
         pipeline.produce(generator.bankTransactions(count: count), counters: counters)
         pipeline.produce(generator.priceUpdates(count: count), counters: counters)
@@ -27,7 +27,7 @@ struct AllCommand: AsyncParsableCommand {
                 + "\(pipeline.priceUpdates.name) → \(outputs.describe(topic: pipeline.recommendations.name))")
         // With a count the run ends once both producers are done and the consumer has been idle for a while.
         let mode: RunMode = count == nil && !options.replay.backtest ? .continuous : .backtest(idle: .seconds(3))
-        try await pipeline.app.run(mode: mode, stoppingAfter: options.replay.runDuration)
+        try await runner.run(pipeline.app, mode: mode, stoppingAfter: options.replay.runDuration)
         Console.line(
             "produced \(counters.produced(.bank)) bank transactions and \(counters.produced(.price)) price updates; "
                 + outputs.summary(counters: counters))

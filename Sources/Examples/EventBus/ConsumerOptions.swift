@@ -13,6 +13,7 @@ struct ConsumerOptions: ParsableArguments {
     @Option(help: "Rows of the table kept on a terminal.")
     var show = 20
 
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -20,20 +21,23 @@ struct ConsumerOptions: ParsableArguments {
     }
 
     /// The app (named `--app-id` or `defaultName`, fresh with `--from-beginning`) with the consumer in it, its
-    /// outputs, and the counters it keeps.
+    /// outputs, the counters it keeps, and the runner that serves its operations endpoints.
     func makeConsumer(
         defaultName: String
-    ) async throws -> (pipeline: EventBusPipeline, outputs: RecommenderOutputs, counters: EventBusCounters) {
+    ) async throws -> (
+        pipeline: EventBusPipeline, outputs: RecommenderOutputs, counters: EventBusCounters, runner: ExampleRunner
+    ) {
         let logger = logging.bootstrap(label: defaultName)
         let broker = try connection.makeBroker(logger: logger)
+        let runner = ExampleRunner(operations, logger: logger)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: defaultName)), broker: broker,
-            errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger)
+            errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger, metrics: runner.metrics)
         let pipeline = EventBusPipeline(app: app, naming: naming)
         let counters = EventBusCounters()
         let outputs = try await RecommenderOutputs.make(
             connection: connection, show: show, counters: counters, logger: logger)
         pipeline.recommend(counters: counters, table: outputs.table, database: outputs.database)
-        return (pipeline, outputs, counters)
+        return (pipeline, outputs, counters, runner)
     }
 }

@@ -17,7 +17,9 @@ struct EventBusCommand: AsyncParsableCommand {
             Reactions: a withdrawal of 1000 or more → large_withdrawal_alert; a deposit of 5000 or more → \
             investment_suggestion; a card payment leaving less than 100 → low_balance_alert; a price down 3 % or \
             more → buy_suggestion, up 3 % or more → sell_suggestion.
-            With no subcommand, 'all' runs both producers and the consumer in one process on an embedded cluster.
+            With no subcommand, 'all' runs both producers and the consumer in one process on an embedded cluster. \
+            Every subcommand serves /metrics (Prometheus), /health and /ready on --metrics-port (default 9464) and \
+            stops gracefully on SIGTERM or SIGINT: the batch in hand is finished and its offsets committed.
             """,
         subcommands: [AllCommand.self, BankProducerCommand.self, PriceProducerCommand.self, RecommendCommand.self],
         defaultSubcommand: AllCommand.self)

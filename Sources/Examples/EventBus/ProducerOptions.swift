@@ -11,6 +11,7 @@ struct ProducerOptions: ParsableArguments {
     @Option(help: "Stop after this many seconds (default: when --count events are produced, or never).")
     var duration: Double?
 
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -21,7 +22,9 @@ struct ProducerOptions: ParsableArguments {
     func run(_ stream: EventBusCounters.Stream, app defaultName: String) async throws {
         let logger = logging.bootstrap(label: defaultName)
         let broker = try connection.makeBroker(logger: logger)
-        let app = try StreamApp(name: naming.appName(default: defaultName), broker: broker, logger: logger)
+        let runner = ExampleRunner(operations, logger: logger)
+        let app = try StreamApp(
+            name: naming.appName(default: defaultName), broker: broker, logger: logger, metrics: runner.metrics)
         let pipeline = EventBusPipeline(app: app, naming: naming)
         let counters = EventBusCounters()
         let count = generator.resolvedCount(default: nil)
@@ -39,7 +42,7 @@ struct ProducerOptions: ParsableArguments {
                 + " (seed \(generator.seed), \(generator.rate > 0 ? "\(generator.rate)/s" : "unpaced"))")
         // With a count, a backtest ends the run once the sequence is done and everything is flushed.
         let mode: RunMode = count == nil ? .continuous : .backtest(idle: .milliseconds(200))
-        try await app.run(mode: mode, stoppingAfter: duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) })
+        try await runner.run(app, mode: mode, stoppingAfter: duration.map { .seconds($0) })
         Console.line("produced \(counters.produced(stream)) events to \(topic)")
     }
 }

@@ -17,12 +17,12 @@ struct RecommendCommand: AsyncParsableCommand {
     @OptionGroup var options: ConsumerOptions
 
     func run() async throws {
-        let (pipeline, outputs, counters) = try await options.makeConsumer(defaultName: "event-bus-recommender")
+        let (pipeline, outputs, counters, runner) = try await options.makeConsumer(defaultName: "event-bus-recommender")
         Console.line(
             "recommending from \(pipeline.bankTransactions.name) and \(pipeline.priceUpdates.name) to "
                 + "\(outputs.describe(topic: pipeline.recommendations.name)) as \(pipeline.app.name) via "
                 + options.connection.kafkaDescription)
-        try await options.replay.run(pipeline.app)
+        try await options.replay.run(pipeline.app, with: runner)
         Console.line(outputs.summary(counters: counters))
     }
 }

@@ -22,6 +22,8 @@ struct EventPersistenceCommand: AsyncParsableCommand {
             committed only after the batch is stored, so a crash replays, and the upsert absorbs the replay.
             On the embedded cluster (no --brokers, no KAFKA_BROKERS) it first produces --demo-events simulated \
             events, duplicates and bad ones among them, and stops when they are all handled.
+            While it runs, /metrics (Prometheus), /health and /ready answer on --metrics-port (default 9464); \
+            SIGTERM or SIGINT stops it after storing the batch in hand and committing its offsets.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -56,6 +58,7 @@ struct EventPersistenceCommand: AsyncParsableCommand {
     @Option(help: "Rows of the table kept on a terminal.")
     var show = 20
 
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -75,9 +78,10 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "event-persistence")
         let broker = try connection.makeBroker(logger: logger)
         let deadLetters = naming.topic(deadLetterTopic)
+        let runner = ExampleRunner(operations, logger: logger)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: "event-persistence")), broker: broker,
-            errors: .deadLetter(deadLetters), logger: logger)
+            errors: .deadLetter(deadLetters), logger: logger, metrics: runner.metrics)
         let counters = PersistenceCounters()
         let database = try await makeDatabaseSink(logger: logger)
         let pipeline = EventPersistencePipeline(
@@ -99,9 +103,9 @@ struct EventPersistenceCommand: AsyncParsableCommand {
                 + "\(connection.kafkaDescription) to \(destination); bad events to \(deadLetters)")
         if demoCount > 0 {
             // A demonstration ends once its events are handled.
-            try await app.run(mode: .backtest(idle: .seconds(5)), stoppingAfter: replay.runDuration)
+            try await runner.run(app, mode: .backtest(idle: .seconds(5)), stoppingAfter: replay.runDuration)
         } else {
-            try await replay.run(app)
+            try await replay.run(app, with: runner)
         }
         Console.line(summary(counters: counters, database: database, deadLetters: deadLetters))
     }

@@ -2,7 +2,7 @@
 ///
 ///     var table = LiveTable(columns: [.init("symbol", width: 10), .init("count", width: 7, alignment: .right)])
 ///     table.append(["TTF-GAS", "42"])
-///     print(table.render())
+///     Console.line(table.render())
 package struct LiveTable: Sendable {
     /// One column: its header, width in characters and alignment.
     package struct Column: Sendable {

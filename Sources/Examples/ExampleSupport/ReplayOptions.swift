@@ -34,15 +34,16 @@ package struct ReplayOptions: ParsableArguments, Sendable {
     }
 
     /// `--duration` as a `Duration`.
-    package var runDuration: Duration? { duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) } }
+    package var runDuration: Duration? { duration.map { .seconds($0) } }
 
     /// The run mode: a backtest that stops after `idle` without input, or a service.
     package func runMode(idle: Duration = .seconds(3)) -> RunMode {
         backtest ? .backtest(idle: idle) : .continuous
     }
 
-    /// Runs `app` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if given.
-    package func run(_ app: StreamApp, idle: Duration = .seconds(3)) async throws {
-        try await app.run(mode: runMode(idle: idle), stoppingAfter: runDuration)
+    /// Runs `app` with `runner` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if
+    /// given, or at SIGTERM/SIGINT.
+    package func run(_ app: StreamApp, with runner: ExampleRunner, idle: Duration = .seconds(3)) async throws {
+        try await runner.run(app, mode: runMode(idle: idle), stoppingAfter: runDuration)
     }
 }

@@ -17,6 +17,7 @@ struct AllCommand: AsyncParsableCommand {
     @OptionGroup var processing: ProcessOptions
     @OptionGroup var topics: MarketTopicOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(name: .long, help: "How long a real-time feed runs, in seconds.")
@@ -35,10 +36,12 @@ struct AllCommand: AsyncParsableCommand {
         let database = try await connection.makeDatabase(
             exactlyOnceGroup: exactlyOnce ? processing.appID : nil, logger: logger)
         let tickFormat = try topics.tickSerde(connection: connection)
+        let runner = ExampleRunner(operations, logger: logger)
         // Every run is a backtest of the feed it made: it ends, closing the last windows, once the feed stops.
         let pipeline = try MarketPipeline(
             name: processing.appID, broker: broker, guarantee: processing.guarantee.processingGuarantee,
-            topics: names, tickFormat: tickFormat, database: database, closeAfterIdle: nil, logger: logger)
+            topics: names, tickFormat: tickFormat, database: database, closeAfterIdle: nil,
+            exportingMetricsTo: runner.metrics, logger: logger)
         let orderbook = OrderbookFeed(
             broker: broker, topic: names.raw, partitions: feed.partitions, intervalMs: feed.intervalMs,
             simulator: OrderbookSimulator(
@@ -52,11 +55,11 @@ struct AllCommand: AsyncParsableCommand {
             try await fast.produce(count: count)
             ProcessingRun.write(fast.simulator.statistics.line(topic: names.raw))
             try await ProcessingRun(pipeline: pipeline, isLive: false, show: processing.show).run { app in
-                try await app.run(mode: .backtest(idle: .seconds(1)))
+                try await runner.run(app, mode: .backtest(idle: .seconds(1)))
             }
             ProcessingRun.write(pipeline.summary.line)
         } else {
-            let limit = Duration.milliseconds(Int64((duration * 1_000).rounded()))
+            let limit = Duration.seconds(duration)
             let producing = Task {
                 var paced = orderbook
                 try await paced.producePaced(for: limit)
@@ -64,7 +67,7 @@ struct AllCommand: AsyncParsableCommand {
             }
             defer { producing.cancel() }
             try await ProcessingRun(pipeline: pipeline, isLive: true, show: processing.show).run { app in
-                try await app.run(mode: .backtest(idle: .milliseconds(1_500)))
+                try await runner.run(app, mode: .backtest(idle: .milliseconds(1_500)))
             }
             ProcessingRun.write(try await producing.value.line(topic: names.raw))
             ProcessingRun.write(pipeline.summary.line)

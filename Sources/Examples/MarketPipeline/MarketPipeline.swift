@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import StreamKit
 
 /// The market pipeline on one app: the quality stage, 1-second bars, spike flags and the database sinks.
@@ -25,13 +26,16 @@ struct MarketPipeline {
     /// - Parameters:
     ///   - closeAfterIdle: Closes a partition's windows after this long without ticks, so a quiet feed still
     ///     gets its last bars; `nil` in a backtest, which closes them at the end of the input.
+    ///   - exported: Where the app's metrics go besides the counts of the summary (Prometheus, for `/metrics`).
     init(
         name: String, broker: some StreamBroker, guarantee: ProcessingGuarantee, topics: MarketTopics,
-        tickFormat: Serde<Tick>, database: MarketDatabase?, closeAfterIdle: Duration?, logger: Logger
+        tickFormat: Serde<Tick>, database: MarketDatabase?, closeAfterIdle: Duration?,
+        exportingMetricsTo exported: (any MetricsFactory)? = nil, logger: Logger
     ) throws {
+        let counting = metrics
         app = try StreamApp(
             name: name, broker: broker, guarantee: guarantee, errors: .deadLetter(topics.invalid), logger: logger,
-            metrics: metrics)
+            metrics: exported.map { MultiplexMetricsHandler(factories: [counting, $0]) } ?? counting)
         self.topics = topics
         let raw = app.topic(topics.raw, key: String.self, value: Tick.self, format: tickFormat, partitions: 3)
         let barTopic = app.topic(topics.bars, key: String.self, value: Bar.self, format: .json)

@@ -43,7 +43,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if let count = feed.count {
             try await orderbook.produce(count: count)
         } else {
-            try await orderbook.producePaced(for: duration.map { .milliseconds(Int64(($0 * 1_000).rounded())) })
+            try await orderbook.producePaced(for: duration.map { .seconds($0) })
         }
         ProcessingRun.write(orderbook.simulator.statistics.line(topic: names.raw))
     }

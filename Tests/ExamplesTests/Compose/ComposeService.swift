@@ -82,6 +82,15 @@ struct ComposeService: Sendable {
     /// The container ports the service listens on, as far as the file says (`expose` and `ports`).
     var containerPorts: Set<Int> { Set(expose + ports.map(\.target)) }
 
+    /// The value of `flag` in the command line (`["--metrics-port", "9464"]` or `--metrics-port=9464`), if given.
+    func option(_ flag: String) -> String? {
+        for (index, word) in command.enumerated() {
+            if word == flag, index + 1 < command.count { return command[index + 1] }
+            if word.hasPrefix(flag + "=") { return String(word.dropFirst(flag.count + 1)) }
+        }
+        return nil
+    }
+
     // MARK: - Normalising the syntaxes
 
     static func scalar(_ value: Any) -> String {

@@ -6,7 +6,7 @@ import Yams
 /// Grafana finds its data source and the StreamKit dashboard, and the dashboard queries only metrics StreamKit
 /// reports, in the shape swift-prometheus exposes them (Timers as `_seconds` histograms).
 @Suite struct MonitoringConfigurationTests {
-    @Test func prometheusScrapesEveryExampleServiceOnAPortItListensOn() throws {
+    @Test func prometheusScrapesEveryExampleServiceThatServesMetricsOnItsMetricsPort() throws {
         let compose = try ComposeFile.load()
         let prometheus = try #require(compose.services["prometheus"])
         let mount = try #require(prometheus.mounts.first { $0.target == "/etc/prometheus/prometheus.yml" })
@@ -27,11 +27,36 @@ import Yams
                 if prometheus.extraHosts.contains(host) { continue }
                 let service = everywhere.values.first { $0.dnsNames.contains(host) }
                 #expect(service?.containerPorts.contains(port) == true, "\(target) is not a port of a stack service")
+                if let service, service.build != nil {
+                    #expect(service.option("--metrics-port") == String(port), "\(target): not its --metrics-port")
+                }
                 scraped.insert(host)
             }
         }
-        let examples = Set(compose.builtServices.map(\.name))
-        #expect(examples.subtracting(scraped).isEmpty, "example services Prometheus does not scrape")
+        let serving = Set(compose.builtServices.filter { $0.option("--metrics-port") != nil }.map(\.name))
+        #expect(!serving.isEmpty)
+        #expect(serving.subtracting(scraped).isEmpty, "example services with metrics that Prometheus does not scrape")
+        #expect(
+            Set(compose.builtServices.map(\.name)).intersection(scraped).subtracting(serving).isEmpty,
+            "example services scraped without --metrics-port")
+    }
+
+    /// An example service's health check asks `/health` on a port its command line opens: `--metrics-port`
+    /// (the operations endpoints) or `--port` (the order gateway's API).
+    @Test func everyExampleHealthCheckAsksAPortTheServiceOpens() throws {
+        let compose = try ComposeFile.load()
+        for service in compose.builtServices {
+            guard let check = service.healthcheck else {
+                #expect(service.option("--metrics-port") == nil, "\(service.name) serves /health but is not checked")
+                continue
+            }
+            let urls = check.compactMap(URL.init(string:)).filter { $0.scheme == "http" }
+            let url = try #require(urls.first, "\(service.name): the health check asks no URL")
+            #expect(url.path == "/health", "\(service.name): \(url)")
+            let opened = ["--metrics-port", "--port"].compactMap(service.option).compactMap(Int.init)
+            #expect(url.port.map(opened.contains) == true, "\(service.name): \(url) is not a port it opens")
+            #expect(url.port.map(service.containerPorts.contains) == true, "\(service.name): \(url) is not exposed")
+        }
     }
 
     @Test func grafanaIsProvisionedWithPrometheusAndTheStreamKitDashboard() throws {
@@ -111,10 +136,9 @@ import Yams
         }
     }
 
-    /// The metrics past the core's (consumer lag, sink flush time, delivery errors) come with the
-    /// StreamKitOperations work (branch `ops`); until it is merged the check reports itself skipped.
-    @Test(.enabled(if: Repository.exists("Sources/StreamKitOperations", directory: true), "needs StreamKitOperations"))
-    func theDashboardShowsEveryStreamKitMetricAndNoOther() throws {
+    /// Every name of `StreamMetricName`, the core's and StreamKitOperations' (consumer lag, sink flush time,
+    /// delivery errors), has a panel, and no panel asks for another.
+    @Test func theDashboardShowsEveryStreamKitMetricAndNoOther() throws {
         let dashboard = try GrafanaDashboard(path: "deploy/grafana/dashboards/streamkit.json")
         let defined = try Repository.metricNames()
         #expect(!defined.isEmpty)

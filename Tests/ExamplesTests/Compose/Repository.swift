@@ -87,6 +87,8 @@ enum Repository {
     }
 
     /// Package.swift's executable products whose target lives under Sources/Examples: product → target path.
+    /// A target is an `.executableTarget(name:…, path:…)` or a call of the manifest's `example("Name"…)` helper,
+    /// which puts `Name` in `Sources/Examples/Name`.
     static func exampleProducts() throws -> [String: String] {
         let manifest = try read("Package.swift")
         let products = captures(of: #"\.executable\(\s*name:\s*"([^"]+)",\s*targets:\s*\["[^"]+"\]"#, in: manifest)
@@ -100,6 +102,13 @@ enum Repository {
         for declaration in declarations {
             guard let name = captures(of: #"^\s*name:\s*"([^"]+)""#, in: declaration).first else { continue }
             paths[name] = captures(of: #"path:\s*"([^"]+)""#, in: declaration).first ?? "Sources/\(name)"
+        }
+        if let helper = manifest.components(separatedBy: "func example(").dropFirst().first,
+            helper.contains(#"path: "Sources/Examples/\(name)""#)
+        {
+            for name in captures(of: #"\bexample\(\s*"([^"]+)""#, in: manifest) {
+                paths[name] = "Sources/Examples/\(name)"
+            }
         }
         var result: [String: String] = [:]
         for (product, target) in zip(products, productTargets) {

@@ -25,7 +25,8 @@ final class ExampleProcess: @unchecked Sendable {
     private var status: ExitStatus?
 
     /// Starts `executable` (a product name, e.g. `market-pipeline`) with `arguments`, adding `environment` to
-    /// this process's environment.
+    /// this process's environment. Its operations endpoints listen on a free port (`METRICS_PORT=0`, unless
+    /// `environment` or `--metrics-port` says otherwise), so examples run side by side never contend for 9464.
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let path = Self.executableURL(executable).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -37,6 +38,7 @@ final class ExampleProcess: @unchecked Sendable {
         stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(stamp).err").path
 
         var env = ProcessInfo.processInfo.environment
+        env["METRICS_PORT"] = "0"
         for (key, value) in environment { env[key] = value }
         let argv = [path] + arguments
         let envp = env.map { "\($0.key)=\($0.value)" }

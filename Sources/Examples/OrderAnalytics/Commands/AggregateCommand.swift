@@ -11,6 +11,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var replay: ReplayOptions
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(
@@ -33,21 +34,20 @@ struct AggregateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try StageEnvironment(
-            label: "order-analytics.aggregate", connection: connection, pipeline: pipeline, logging: logging)
+            label: "order-analytics.aggregate", connection: connection, pipeline: pipeline, logging: logging,
+            operations: operations)
         let app = try environment.makeApp(stage: "aggregate", replay: replay)
         let table = OrderTables.aggregates()
         OrderAggregation.build(
             in: app, options: pipeline, codec: environment.codec,
-            grace: grace.map(Self.duration) ?? (replay.backtest ? OrderAggregation.untilEndOfInput : .seconds(30)),
-            closeAfterIdle: closeAfterIdle.map(Self.duration)
+            grace: grace.map { .seconds($0) } ?? (replay.backtest ? OrderAggregation.untilEndOfInput : .seconds(30)),
+            closeAfterIdle: closeAfterIdle.map { .seconds($0) }
         ).to(table)
         try await environment.codec.registerWriterSchemas([
             (environment.codec.orderAggregateSchema, pipeline.topics.orderAggregates)
         ])
-        print(environment.banner("aggregate (app \(app.name))"))
-        try await replay.run(app)
-        print("aggregate: \(table.count) windows written to \(pipeline.topics.orderAggregates)")
+        Console.line(environment.banner("aggregate (app \(app.name))"))
+        try await replay.run(app, with: environment.runner)
+        Console.line("aggregate: \(table.count) windows written to \(pipeline.topics.orderAggregates)")
     }
-
-    static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1_000).rounded())) }
 }

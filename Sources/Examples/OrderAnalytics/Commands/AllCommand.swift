@@ -1,7 +1,9 @@
 import ArgumentParser
 import ExampleSupport
 import Foundation
+import ServiceLifecycle
 import StreamKit
+import StreamKitOperations
 
 /// `order-analytics all` (the default): the gateway and every stage in this process.
 struct AllCommand: AsyncParsableCommand {
@@ -13,13 +15,15 @@ struct AllCommand: AsyncParsableCommand {
             burst of grinder orders, every tenth posted twice as a retry, and two invalid ones) to its own \
             gateway, runs aggregate to the end of that input, lets trends and etl catch up, prints the tables \
             and stops. With --demo-orders 0 it serves until SIGINT/SIGTERM or --duration. The etl stage runs \
-            when --timescale-url or TIMESCALE_URL is set.
+            when --timescale-url or TIMESCALE_URL is set. The operations endpoints on --metrics-port report the \
+            aggregate stage (/health, /ready) and every stage's metrics (/metrics).
             """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var gateway: GatewayOptions
     @OptionGroup var replay: ReplayOptions
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Sample orders to post to the gateway (0: no demo, serve until stopped).")
@@ -39,7 +43,8 @@ struct AllCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try StageEnvironment(
-            label: "order-analytics", connection: connection, pipeline: pipeline, logging: logging)
+            label: "order-analytics", connection: connection, pipeline: pipeline, logging: logging,
+            operations: operations)
         let topics = pipeline.topics
         let codec = environment.codec
         let database = try await environment.connectDatabase()
@@ -52,43 +57,48 @@ struct AllCommand: AsyncParsableCommand {
             (codec.orderAggregateSchema, topics.orderAggregates), (codec.trendAlertSchema, topics.trendAlerts),
         ])
         let pipeline = try Pipeline(environment, replay: replay, sinks: sinks, isDemo: demoOrders > 0)
+        let host = gateway.host == "0.0.0.0" ? "127.0.0.1" : gateway.host
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let stack = try await GatewayStack.make(environment, options: gateway) { port in
+            Console.line("gateway listening on http://\(host):\(port)")
             listening.yield(port)
             listening.finish()
         }
-        print(environment.banner("all"))
-        if let sinks { print(OrderWarehouse.describe(sinks)) }
+        Console.line(environment.banner("all"))
+        if let sinks { Console.line(OrderWarehouse.describe(sinks)) }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stack.run() }
-            guard let port = await ports.first(where: { _ in true }) else { return }
-            let host = gateway.host == "0.0.0.0" ? "127.0.0.1" : gateway.host
-            print("gateway listening on http://\(host):\(port)")
-            if demoOrders > 0 {
-                try await runDemo(pipeline, gateway: URL(string: "http://\(host):\(port)")!)
-                group.cancelAll()
-            } else {
-                group.addTask { try await pipeline.serve(for: replay.runDuration) }
-                // The first to end ends both: the gateway on SIGINT/SIGTERM, the stages after --duration.
-                try await group.next()
-                group.cancelAll()
+        // The operations endpoints report aggregate, the first stage; /metrics holds every stage's metrics.
+        if demoOrders > 0 {
+            // The demo ends the group when it is done; the gateway, etl and trends then stop in that order.
+            let (count, seed) = (demoOrders, seed)
+            let demo = ClosureService {
+                guard let port = await ports.first(where: { _ in true }) else { return }
+                try await Self.runDemo(
+                    pipeline, orders: count, seed: seed, gateway: URL(string: "http://\(host):\(port)")!)
             }
-            try await group.waitForAll()
+            try await environment.runner.run(
+                pipeline.followers + [stack, demo], reporting: pipeline.aggregate, stoppingAfter: replay.runDuration)
+        } else {
+            // Until SIGINT/SIGTERM or --duration: the gateway stops taking orders first, then each stage.
+            try await environment.runner.run(
+                [StreamAppService(pipeline.aggregate)] + pipeline.followers + [stack], reporting: pipeline.aggregate,
+                stoppingAfter: replay.runDuration)
         }
-        print(pipeline.summary)
+        Console.line(pipeline.summary)
         await database?.close()
     }
 
-    private func runDemo(_ pipeline: Pipeline, gateway: URL) async throws {
+    private static func runDemo(_ pipeline: Pipeline, orders demoOrders: Int, seed: UInt64, gateway: URL)
+        async throws
+    {
         let orders = DemoLoad.orders(
             count: demoOrders, endMs: Int64(Date().timeIntervalSince1970 * 1_000), seed: seed)
         let outcome = try await DemoLoad.post(orders, to: gateway)
-        print(
+        Console.line(
             "demo: posted \(demoOrders) orders, \((demoOrders + 9) / 10) of them twice (a client retry), and 2 invalid "
                 + "ones: \(outcome.accepted) answered 202 (\(outcome.duplicates) as duplicates), "
                 + "\(outcome.rejected.count) rejected")
-        for rejection in outcome.rejected { print("  rejected: \(rejection)") }
+        for rejection in outcome.rejected { Console.line("  rejected: \(rejection)") }
         try await pipeline.runToEndOfInput()
     }
 }
@@ -131,48 +141,31 @@ extension AllCommand {
             }
         }
 
-        /// Runs every stage as a service until the first one ends, `limit` passes, or the task is cancelled.
-        func serve(for limit: Duration?) async throws {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for app in [aggregate, trends] + (etl.map { [$0] } ?? []) {
-                    group.addTask(operation: Self.runner(app))
-                }
-                if let limit { group.addTask { try await Task.sleep(for: limit) } }
-                try await group.next()
-                group.cancelAll()
-                try await group.waitForAll()
-            }
-        }
+        /// The stages that read what aggregate writes, as services: trends, and etl with a database.
+        var followers: [any Service] { [StreamAppService(trends)] + (etl.map { [StreamAppService($0)] } ?? []) }
 
-        /// Runs aggregate to the end of its input (closing every window), then trends and etl until they have
-        /// read everything written after them.
+        /// Runs aggregate to the end of its input (closing every window), then waits, for a minute at most, until
+        /// trends and then etl have read everything written after them. A graceful shutdown stops aggregate.
         func runToEndOfInput() async throws {
-            let trendsRun = Task(operation: Self.runner(trends))
-            let etlRun = etl.map { Task(operation: Self.runner($0)) }
-            try await aggregate.run(mode: .backtest(idle: .seconds(3)))
-            try await Self.stop(trendsRun) { [self] in trendsInput.value >= aggregates.count }
-            if let etlRun {
-                try await Self.stop(etlRun) { [self] in
-                    etlAggregates.value >= aggregates.count && etlAlerts.value >= alerts.count
-                }
+            let aggregate = aggregate
+            try await withGracefulShutdownHandler {
+                try await aggregate.run(mode: .backtest(idle: .seconds(3)))
+            } onGracefulShutdown: {
+                aggregate.stop()
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            try await Self.wait(until: deadline) { [self] in trendsInput.value >= aggregates.count }
+            guard etl != nil else { return }
+            try await Self.wait(until: deadline) { [self] in
+                etlAggregates.value >= aggregates.count && etlAlerts.value >= alerts.count
             }
         }
 
-        /// `app.run()` as a sendable operation for a child task.
-        private static func runner(_ app: StreamApp) -> @Sendable () async throws -> Void {
-            // Each app is run by exactly one task and touched by no other after this.
-            nonisolated(unsafe) let app = app
-            return { try await app.run() }
-        }
-
-        /// Cancels `run` (a final checkpoint follows) once `isCaughtUp`, or after a minute.
-        private static func stop(_ run: Task<Void, any Error>, when isCaughtUp: @escaping () -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while !isCaughtUp(), ContinuousClock.now < deadline {
+        /// Polls `isDone` until it holds, `deadline` passes, or a graceful shutdown begins.
+        private static func wait(until deadline: ContinuousClock.Instant, for isDone: () -> Bool) async throws {
+            while !isDone(), ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
                 try await Task.sleep(for: .milliseconds(100))
             }
-            run.cancel()
-            try await run.value
         }
 
         var summary: String {

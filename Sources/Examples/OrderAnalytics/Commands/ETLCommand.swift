@@ -13,6 +13,7 @@ struct ETLCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var replay: ReplayOptions
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -24,16 +25,17 @@ struct ETLCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try StageEnvironment(
-            label: "order-analytics.etl", connection: connection, pipeline: pipeline, logging: logging)
+            label: "order-analytics.etl", connection: connection, pipeline: pipeline, logging: logging,
+            operations: operations)
         guard let database = try await environment.connectDatabase() else { return }
         let sinks = try await OrderWarehouse.makeSinks(on: database)
         let app = try environment.makeApp(stage: "etl", replay: replay)
         OrderWarehouse.build(in: app, options: pipeline, codec: environment.codec, sinks: sinks)
-        print(environment.banner("etl (app \(app.name))"))
-        print(OrderWarehouse.describe(sinks))
-        try await replay.run(app)
+        Console.line(environment.banner("etl (app \(app.name))"))
+        Console.line(OrderWarehouse.describe(sinks))
+        try await replay.run(app, with: environment.runner)
         let aggregates = sinks.aggregates.statistics, alerts = sinks.alerts.statistics
-        print(
+        Console.line(
             "etl: \(aggregates.writtenRowCount) order_aggregates rows and \(alerts.writtenRowCount) trend_alerts "
                 + "rows upserted in \(aggregates.flushCount + alerts.flushCount) batches")
         await database.close()

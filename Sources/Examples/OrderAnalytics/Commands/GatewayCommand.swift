@@ -13,7 +13,8 @@ struct GatewayCommand: AsyncParsableCommand {
             written by an idempotent, transactional producer and answered 202 after the commit. A retried order \
             (same order_id and body) is answered 202 with "duplicate": true and not written again, as long as \
             its id is among the last --idempotency-capacity accepted ones; the same order_id with another body \
-            is 409.
+            is 409. GET /health answers 200 while it serves. SIGTERM or SIGINT stops it after answering the \
+            requests in flight.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -30,20 +31,16 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The gateway has no StreamKit app to report on; its own GET /health says it serves.
         let environment = try StageEnvironment(
-            label: "order-analytics.gateway", connection: connection, pipeline: pipeline, logging: logging)
+            label: "order-analytics.gateway", connection: connection, pipeline: pipeline, logging: logging,
+            operations: nil)
         let host = gateway.host
         let stack = try await GatewayStack.make(environment, options: gateway) { port in
-            print("gateway listening on http://\(host):\(port)")
+            Console.line("gateway listening on http://\(host):\(port)")
         }
-        print(environment.banner("gateway"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stack.run() }
-            if let duration { group.addTask { try await Task.sleep(for: AggregateCommand.duration(duration)) } }
-            try await group.next()
-            group.cancelAll()
-            try await group.waitForAll()
-        }
-        print("gateway stopped")
+        Console.line(environment.banner("gateway"))
+        try await environment.runner.run([stack], reporting: nil, stoppingAfter: duration.map { .seconds($0) })
+        Console.line("gateway stopped")
     }
 }

@@ -4,8 +4,8 @@ import StreamKit
 
 /// The live tables of the example's outputs.
 enum OrderTables {
-    static func aggregates() -> LiveTableSink<OrderAggregate> {
-        LiveTableSink(
+    static func aggregates() -> TableSink<OrderAggregate> {
+        TableSink(
             title: "order_aggregates: 5-minute windows per product",
             columns: [
                 .init("product", width: 16), .init("window start", width: 20),
@@ -20,8 +20,8 @@ enum OrderTables {
         }
     }
 
-    static func alerts() -> LiveTableSink<TrendAlert> {
-        LiveTableSink(
+    static func alerts() -> TableSink<TrendAlert> {
+        TableSink(
             title: "trend_alerts: window revenue above 2× its EMA baseline",
             columns: [
                 .init("product", width: 16), .init("window start", width: 20),

@@ -5,9 +5,11 @@ import StreamKit
 import StreamKitKafka
 import StreamKitTimescale
 
-/// What every command sets up from its flags: the logger, the Kafka cluster, the value codec and topics.
+/// What every command sets up from its flags: the logger, the Kafka cluster, the value codec and topics, and the
+/// runner that serves the operations endpoints.
 struct StageEnvironment {
     let logger: Logger
+    let runner: ExampleRunner
     let broker: KafkaBroker
     let codec: OrderCodec
     let pipeline: PipelineOptions
@@ -15,17 +17,13 @@ struct StageEnvironment {
 
     /// Bootstraps logging and checks the Kafka configuration, so that a bad one stops the command at start.
     init(
-        label: String, connection: ConnectionOptions, pipeline: PipelineOptions, logging: LoggingOptions
+        label: String, connection: ConnectionOptions, pipeline: PipelineOptions, logging: LoggingOptions,
+        operations: OperationsOptions?
     ) throws {
-        StandardOutput.useLineBuffering()
         logger = logging.bootstrap(label: label)
+        runner = ExampleRunner(operations, logger: logger)
         codec = try pipeline.makeCodec(connection)
-        broker = KafkaBroker(connection.kafkaEndpoint, logger: logger)
-        do {
-            try broker.validate()
-        } catch {
-            throw ValidationError("--brokers/--kafka-property: \(error)")
-        }
+        broker = try connection.makeBroker(logger: logger)
         self.pipeline = pipeline
         self.connection = connection
     }
@@ -35,7 +33,7 @@ struct StageEnvironment {
     func makeApp(stage: String, replay: ReplayOptions) throws -> StreamApp {
         try StreamApp(
             name: replay.applicationName(pipeline.applicationID(stage)), broker: broker, guarantee: .exactlyOnce,
-            logger: logger)
+            logger: logger, metrics: runner.metrics)
     }
 
     /// Creates the topics that do not exist yet, with `--partitions`.

@@ -13,6 +13,7 @@ struct TrendsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var replay: ReplayOptions
+    @OptionGroup var operations: OperationsOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -21,15 +22,16 @@ struct TrendsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try StageEnvironment(
-            label: "order-analytics.trends", connection: connection, pipeline: pipeline, logging: logging)
+            label: "order-analytics.trends", connection: connection, pipeline: pipeline, logging: logging,
+            operations: operations)
         let app = try environment.makeApp(stage: "trends", replay: replay)
         let table = OrderTables.alerts()
         TrendDetection.build(in: app, options: pipeline, codec: environment.codec).alerts.to(table)
         try await environment.codec.registerWriterSchemas([
             (environment.codec.trendAlertSchema, pipeline.topics.trendAlerts)
         ])
-        print(environment.banner("trends (app \(app.name))"))
-        try await replay.run(app)
-        print("trends: \(table.count) alerts written to \(pipeline.topics.trendAlerts)")
+        Console.line(environment.banner("trends (app \(app.name))"))
+        try await replay.run(app, with: environment.runner)
+        Console.line("trends: \(table.count) alerts written to \(pipeline.topics.trendAlerts)")
     }
 }

@@ -1,13 +1,13 @@
-import Hummingbird
 import Logging
 import ServiceLifecycle
 import StreamKitKafka
 
-/// A gateway ready to serve: the transactional publisher and the HTTP server around `OrderGateway`.
-struct GatewayStack: Sendable {
+/// A gateway ready to serve, as a `Service`: the transactional publisher and the HTTP server around
+/// `OrderGateway`.
+struct GatewayStack: Service {
     let publisher: TransactionalPublisher
-    /// Runs the HTTP server; shuts it down gracefully on SIGINT/SIGTERM.
-    let services: ServiceGroup
+    /// The Hummingbird application; it stops taking requests at graceful shutdown and answers those in flight.
+    let server: any Service
 
     /// Creates the gateway's topics when missing, registers its Avro schemas and starts its producer.
     ///
@@ -33,26 +33,20 @@ struct GatewayStack: Sendable {
             publisher: publisher, cache: IdempotencyCache(capacity: options.idempotencyCapacity))
         let server = GatewayServer.make(
             gateway, host: options.host, port: options.port, logger: environment.logger, onListening: onListening)
-        let services = ServiceGroup(
-            configuration: .init(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
-        return GatewayStack(publisher: publisher, services: services)
+        return GatewayStack(publisher: publisher, server: server)
     }
 
-    /// Serves until SIGINT/SIGTERM or cancellation, both of which shut the server down gracefully (requests in
-    /// flight are answered), then writes what the publisher still holds.
+    /// Serves until the graceful shutdown of its group (requests in flight are answered), then writes what the
+    /// publisher still holds.
     func run() async throws {
         let publisher = publisher
-        let services = services
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await publisher.run() }
-            // Unstructured, so that cancelling this task does not cancel the server outright: the handler turns
-            // it into a graceful shutdown.
-            let serving = Task { try await services.run() }
-            try await withTaskCancellationHandler {
-                try await serving.value
-            } onCancel: {
-                Task { await services.triggerGracefulShutdown() }
+            do {
+                try await server.run()
+            } catch {
+                publisher.close()
+                throw error
             }
             publisher.close()
             try await group.waitForAll()

@@ -3,15 +3,11 @@ import ExampleSupport
 import Foundation
 
 /// The flags that say which topics, consumer groups and value format a stage uses.
+///
+/// `--app-id` is the base of the stages' application ids: each stage's consumer group is `<app-id>-<stage>`, by
+/// default `<topic-prefix>order-analytics-<stage>`.
 struct PipelineOptions: ParsableArguments, Sendable {
-    @Option(help: "Prefix of every topic name, e.g. 'staging.' for staging.order_events.")
-    var topicPrefix = ""
-
-    @Option(
-        help: ArgumentHelp(
-            "Base of the application ids: each stage's consumer group is <app-id>-<stage>.",
-            discussion: "Default: <topic-prefix>order-analytics."))
-    var appId: String?
+    @OptionGroup var naming: NamingOptions
 
     @Option(help: "Partitions of the topics the example creates (existing topics keep theirs).")
     var partitions = 3
@@ -30,18 +26,14 @@ struct PipelineOptions: ParsableArguments, Sendable {
 
     mutating func validate() throws {
         guard (1...1_000).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 1000") }
-        if !topicPrefix.unicodeScalars.allSatisfy(Self.isTopicCharacter) {
-            throw ValidationError("--topic-prefix may only use a–z, A–Z, 0–9, '.', '_' and '-'")
-        }
-        if let appId, appId.isEmpty || !appId.unicodeScalars.allSatisfy(Self.isTopicCharacter) {
-            throw ValidationError("--app-id must be non-empty and use only a–z, A–Z, 0–9, '.', '_' and '-'")
-        }
     }
 
-    var topics: OrderTopics { OrderTopics(prefix: topicPrefix) }
+    var topics: OrderTopics { OrderTopics(prefix: naming.topicPrefix) }
 
     /// The application id of `stage` (`aggregate`, `trends`, `etl`, `gateway`).
-    func applicationID(_ stage: String) -> String { "\(appId ?? topicPrefix + "order-analytics")-\(stage)" }
+    func applicationID(_ stage: String) -> String {
+        "\(naming.appName(default: naming.topicPrefix + "order-analytics"))-\(stage)"
+    }
 
     /// The value codec for `--format`, with the registry of `connection`; throws naming the flag at fault.
     func makeCodec(_ connection: ConnectionOptions) throws -> OrderCodec {
@@ -55,9 +47,5 @@ struct PipelineOptions: ParsableArguments, Sendable {
             }
             return try OrderCodec(registry: registryURL)
         }
-    }
-
-    private static func isTopicCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII && (scalar.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains(scalar))
     }
 }
