@@ -32,8 +32,10 @@ enum BenchSection: String, Codable, CaseIterable, ExpressibleByArgument, Sendabl
             "`streamkit-bench kafka`: N JSON ticks produced to a fresh topic; the same topic consumed raw with "
                 + "librdkafka batch polling (counting bytes, no decoding: the ceiling); then the market pipeline "
                 + "(JSON decode, validate, event time, 1 s tumbling bars per symbol, final, JSON bars to an output "
-                + "topic) as a StreamApp in `.backtest` mode, timed from its first record to its last. Peak memory is "
-                + "per phase (VmHWM reset between phases)."
+                + "topic) as a StreamApp in `.backtest` mode. Both consumers are timed from partition assignment "
+                + "to the last record (the first fetch included, the group join not). CPU ns/record: process CPU "
+                + "time, all threads (librdkafka's included), over the same interval. Peak memory is per phase "
+                + "(VmHWM reset between phases)."
         case .latency:
             "`streamkit-bench latency`: ticks paced at a fixed rate, each stamped with its send time; a StreamApp "
                 + "(JSON decode → map → to(topic)) runs concurrently; a consumer of the output topic records "

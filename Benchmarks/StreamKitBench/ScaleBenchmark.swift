@@ -104,6 +104,7 @@ struct ScaleBenchmark: AsyncParsableCommand {
                 return counts.reduce(0, +)
             })
         }
+        progress.set(results.map(\.count).reduce(0, +))
         progress.finish()
         await drawing.value
         return results
