@@ -64,7 +64,7 @@ struct DSLBenchmark: ParsableCommand {
         let cpu = Machine.cpuTime - cpuBefore
 
         var report = Report(title: "streamkit-bench dsl: map → filter → 1 s tumbling aggregate, in memory")
-        report.add("records", "\(Format.grouped(records)) over \(keys) keys")
+        report.add("records", "\(Format.grouped(records)) over \(Format.grouped(keys)) keys")
         report.add("throughput", "\(Format.rate(records, elapsed)) in \(Format.seconds(elapsed))")
         report.add("windows closed", Format.grouped(sink.count))
         report.add(

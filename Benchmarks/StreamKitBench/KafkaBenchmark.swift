@@ -66,7 +66,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
 
         var report = Report(title: "streamkit-bench kafka: market pipeline end to end")
         report.add("broker", brokers)
-        report.add("topic", "\(topic) (\(partitions) partitions, \(keys) keys)")
+        report.add("topic", "\(topic) (\(partitions) partitions, \(Format.grouped(keys)) keys)")
         report.add("records", Format.grouped(records))
         report.add("payload", "\(Format.bytes(produced.bytes)) (\(produced.bytes / records) bytes/record)")
         report.add(
