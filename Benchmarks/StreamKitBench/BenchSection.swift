@@ -22,6 +22,9 @@ enum BenchSection: String, Codable, CaseIterable, ExpressibleByArgument, Sendabl
         }
     }
 
+    /// What the section's rates count: rows for the database, records elsewhere.
+    var unit: String { self == .timescale ? "rows" : "records" }
+
     /// A paragraph under the title: what was run, so that a reader can judge the figures.
     var summary: String {
         switch self {

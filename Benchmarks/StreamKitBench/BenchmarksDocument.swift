@@ -34,6 +34,7 @@ struct BenchmarksDocument {
             "| Swift | \(swiftVersion) |",
             "| command | `\(command)` |",
             "| load average at start (1, 5, 15 min) | \(loadAverage) |",
+            "| load average at the end | \(Machine.loadAverage) |",
         ]
         lines += notes.map { "| note | \($0) |" }
         if !failed.isEmpty { lines.append("| failed (no figures) | \(failed.joined(separator: ", ")) |") }
@@ -50,7 +51,7 @@ struct BenchmarksDocument {
         ]
         for row in rows {
             let measured = [
-                row.recordsPerSecond.map { "\(Self.grouped($0)) records/s" },
+                row.recordsPerSecond.map { "\(Self.grouped($0)) \(row.section.unit)/s" },
                 row.p99Milliseconds.map { "p99 \(Self.milliseconds($0))" },
                 row.note,
             ].compactMap { $0 }.joined(separator: "; ")
@@ -81,7 +82,8 @@ struct BenchmarksDocument {
         let used = Self.columns.filter { column in rows.contains { column.value($0) != nil } }
         var lines = [
             "## \(section.title)", "", section.summary, "",
-            "| figure | " + used.map(\.title).joined(separator: " | ") + " |",
+            "| figure | " + used.map { $0.title.replacingOccurrences(of: "records", with: section.unit) }
+                .joined(separator: " | ") + " |",
             "|---|" + used.map { $0.isText ? "---|" : "---:|" }.joined(),
         ]
         for row in rows {
