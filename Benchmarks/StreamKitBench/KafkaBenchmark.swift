@@ -174,6 +174,10 @@ struct KafkaBenchmark: AsyncParsableCommand {
     ) {
         let cpuBefore = Machine.cpuTime
         let consumer = try KafkaConsumer(configuration: base)
+        // Connected before the clock starts, as the pipeline's consumer is when its partitions are assigned.
+        for partition in 0..<partitions {
+            _ = try await consumer.watermarks(for: KafkaTopicPartition(topic: topic, partition: partition))
+        }
         try consumer.assign(
             Dictionary(
                 uniqueKeysWithValues: (0..<partitions).map {
