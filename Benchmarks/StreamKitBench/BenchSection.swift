@@ -46,9 +46,11 @@ enum BenchSection: String, Codable, CaseIterable, ExpressibleByArgument, Sendabl
         case .instances:
             "`streamkit-bench scale`: the market pipeline as 1, then 2 separate processes (`scale-worker`) in one "
                 + "consumer group over one pre-produced topic. *whole run* = all records / (last record processed "
-                + "by any instance − first record processed by any), rebalances included; *all running* = records "
-                + "processed while every instance was processing / that interval. The instances, the broker and the "
-                + "benchmark share the machine's cores."
+                + "by any instance − first record processed by any), rebalances included, is the records/s column; "
+                + "*all running* = records processed while every instance was processing / that interval. Records "
+                + "re-delivered after a rebalance count as processed. CPU ns/record is over all instances; peak "
+                + "memory is the largest instance's. The instances, the broker and the benchmark share the "
+                + "machine's cores."
         case .keys:
             "`streamkit-bench kafka --keys K` and `streamkit-bench dsl --keys K`: the same pipelines as above with "
                 + "K symbols, round robin, so the open (key, window) state grows with K up to the records per "

@@ -82,7 +82,8 @@ struct BenchmarksDocument {
         let used = Self.columns.filter { column in rows.contains { column.value($0) != nil } }
         var lines = [
             "## \(section.title)", "", section.summary, "",
-            "| figure | " + used.map { $0.title.replacingOccurrences(of: "records", with: section.unit) }
+            "| figure | "
+                + used.map { $0.title.replacingOccurrences(of: "records", with: section.unit) }
                 .joined(separator: " | ") + " |",
             "|---|" + used.map { $0.isText ? "---|" : "---:|" }.joined(),
         ]

@@ -79,7 +79,8 @@ struct DSLBenchmark: ParsableCommand {
                 peakMemoryBytes: Machine.peakMemoryBytes,
                 target: section == .dsl ? "≥ 5,000,000 records/s" : nil,
                 isTargetMet: section == .dsl ? rate >= 5_000_000 : nil,
-                note: "\(Format.grouped(records)) records, \(Format.grouped(sink.count)) windows closed, input in memory")
+                note:
+                    "\(Format.grouped(records)) records, \(Format.grouped(sink.count)) windows closed, input in memory")
         ])
     }
 }

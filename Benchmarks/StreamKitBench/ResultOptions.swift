@@ -4,7 +4,8 @@ import Foundation
 /// `--results FILE`: where a subcommand appends its figures as JSON lines for `streamkit-bench report`.
 struct ResultOptions: ParsableArguments {
     @Option(
-        name: .long, help: ArgumentHelp("Append the figures to this file as JSON lines (for `report`).", valueName: "file"))
+        name: .long,
+        help: ArgumentHelp("Append the figures to this file as JSON lines (for `report`).", valueName: "file"))
     var results: String?
 
     /// Appends `figures` to the results file, if one was given.

@@ -62,28 +62,26 @@ struct ScaleBenchmark: AsyncParsableCommand {
         var figures: [BenchResult] = []
         var single: Double?
         for count in instanceCounts {
-            let workers = try await runWorkers(count, brokers: brokers, topic: topic, app: "streamkit-bench-scale-\(runID)-\(count)")
-            let run = ScaleRun(workers: workers)
+            let run = ScaleRun(
+                workers: try await runWorkers(
+                    count, brokers: brokers, topic: topic, app: "streamkit-bench-scale-\(runID)-\(count)"))
             guard run.processed >= records else {
                 throw BenchError("\(count) instance(s) processed \(run.processed) of \(records) records")
             }
             let whole = Format.perSecond(records, run.wholeRun)
-            single = single ?? whole
-            let speedUp = whole / single!
+            let baseline = single ?? whole
+            single = baseline
             let label = count == 1 ? "1 instance" : "\(count) instances"
-            report.add(
-                label,
-                "whole run \(Format.grouped(Int(whole))) records/s (×\(String(format: "%.2f", speedUp))), "
-                    + "all running \(run.allRunningRate.map { Format.grouped(Int($0)) } ?? "–") records/s, "
-                    + "processed \(Format.grouped(run.processed))")
+            let summary =
+                "×\(String(format: "%.2f", whole / baseline)) of 1 instance; all running "
+                + "\(run.allRunningRate.map { Format.grouped(Int($0)) } ?? "–") records/s; "
+                + "\(Format.grouped(run.processed)) records processed for \(Format.grouped(records)) produced"
+            report.add(label, "whole run \(Format.grouped(Int(whole))) records/s; \(summary)")
             figures.append(
                 BenchResult(
                     section: .instances, figure: label, recordsPerSecond: whole,
                     cpuNanosecondsPerRecord: run.cpuNanosecondsPerRecord, peakMemoryBytes: run.peakMemoryBytes,
-                    note: "×\(String(format: "%.2f", speedUp)) of 1 instance; all running "
-                        + "\(run.allRunningRate.map { Format.grouped(Int($0)) } ?? "–") records/s; "
-                        + "\(Format.grouped(run.processed)) records processed (re-deliveries after a rebalance "
-                        + "count) for \(Format.grouped(records)) produced; peak memory per instance"))
+                    note: summary))
         }
         report.add("machine load", "instances, broker and this process share \(Machine.cores) cores")
         report.print()
@@ -99,10 +97,11 @@ struct ScaleBenchmark: AsyncParsableCommand {
         let drawing = progress.start()
         defer { progress.finish() }
         let results = try await startWorkers(count, brokers: brokers, topic: topic, app: app) { index, done in
-            progress.set(counts.withLock { counts in
-                counts[index] = done
-                return counts.reduce(0, +)
-            })
+            progress.set(
+                counts.withLock { counts in
+                    counts[index] = done
+                    return counts.reduce(0, +)
+                })
         }
         progress.set(results.map(\.count).reduce(0, +))
         progress.finish()
