@@ -42,7 +42,9 @@ enum BenchSection: String, Codable, CaseIterable, ExpressibleByArgument, Sendabl
         case .latency:
             "`streamkit-bench latency`: ticks paced at a fixed rate, each stamped with its send time; a StreamApp "
                 + "(JSON decode → map → to(topic)) runs concurrently; a consumer of the output topic records "
-                + "receive − send. Warm-up records (until the group is joined) are not counted."
+                + "receive − send. Warm-up records (until the group is joined) are not counted. In the same run a plain "
+                + "librdkafka consumer of the input topic times one hop, send → receive: the broker's and the "
+                + "machine's floor (the pipeline's path has two hops)."
         case .instances:
             "`streamkit-bench scale`: the market pipeline as 1, then 2 separate processes (`scale-worker`) in one "
                 + "consumer group over one pre-produced topic. *whole run* = all records / (last record processed "

@@ -80,6 +80,9 @@ struct LatencyBenchmark: AsyncParsableCommand {
         // The receiver: one message per poll, so each is timed as soon as librdkafka has it.
         let receiver = try LatencyReceiver(configuration: base, topic: output, partitions: partitions)
         receiver.start()
+        // The broker's own floor in the same run: a plain consumer of the input topic, one hop.
+        let oneHop = try LatencyReceiver(configuration: base, topic: input, partitions: partitions)
+        oneHop.start()
 
         // The paced producer.
         var producerConfiguration = base
@@ -100,6 +103,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
         try await Task.sleep(for: .milliseconds(500))
         let measuredFrom = Machine.wallMicroseconds()
         receiver.count(from: measuredFrom)
+        oneHop.count(from: measuredFrom)
         inputHop.count(from: measuredFrom)
 
         // Measured phase: send whatever is due every 200 µs.
@@ -124,6 +128,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(20))
         }
         let samples = receiver.stop()
+        let oneHopLatencies = oneHop.stop().map(\.latency).sorted()
         let latencies = samples.map(\.latency).sorted()
         pipeline.cancel()
         try await pipeline.value
@@ -156,6 +161,15 @@ struct LatencyBenchmark: AsyncParsableCommand {
                     + "p99 \(Format.milliseconds(microseconds: hop(0.99))), "
                     + "max \(Format.milliseconds(microseconds: hops.last!)) (ms resolution, +0–1 ms)")
         }
+        func oneHopPercentile(_ p: Double) -> Int {
+            oneHopLatencies.isEmpty
+                ? 0 : oneHopLatencies[min(oneHopLatencies.count - 1, Int(Double(oneHopLatencies.count) * p))]
+        }
+        report.add(
+            "plain consumer, one hop",
+            "p50 \(Format.milliseconds(microseconds: oneHopPercentile(0.5))), "
+                + "p99 \(Format.milliseconds(microseconds: oneHopPercentile(0.99))) "
+                + "(send → a librdkafka consumer of the input topic)")
         report.add("target", "p99 < 5 ms: \(percentile(0.99) < 5_000 ? "met" : "NOT met")")
         report.add("peak memory", Format.bytes(Machine.peakMemoryBytes))
         report.print()
@@ -167,7 +181,13 @@ struct LatencyBenchmark: AsyncParsableCommand {
                 peakMemoryBytes: Machine.peakMemoryBytes, target: "p99 < 5 ms", isTargetMet: percentile(0.99) < 5_000,
                 note: "\(Format.grouped(latencies.count)) of \(Format.grouped(total)) records over \(seconds) s; "
                     + "p99.9 \(Format.milliseconds(microseconds: percentile(0.999))), "
-                    + "max \(Format.milliseconds(microseconds: latencies.last!))")
+                    + "max \(Format.milliseconds(microseconds: latencies.last!))"),
+            BenchResult(
+                section: .latency, figure: "plain librdkafka consumer of the input topic, one hop (the floor)",
+                p50Milliseconds: Double(oneHopPercentile(0.5)) / 1_000,
+                p99Milliseconds: Double(oneHopPercentile(0.99)) / 1_000,
+                note: "\(Format.grouped(oneHopLatencies.count)) records, the same run; the pipeline's path has two "
+                    + "such hops"),
         ])
     }
 
