@@ -20,11 +20,41 @@ enum Machine {
         return "unknown"
     }
 
-    /// Peak resident memory of this process so far (`getrusage` `ru_maxrss`, kilobytes on Linux), in bytes.
+    /// Installed memory (`MemTotal` in `/proc/meminfo`), in bytes; 0 when unknown.
+    static var memoryBytes: Int { procField("/proc/meminfo", "MemTotal:") * 1_024 }
+
+    /// The 1, 5 and 15 minute load averages, as `/proc/loadavg` gives them.
+    static var loadAverage: String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// Peak resident memory of this process since the last `resetPeakMemory()`, in bytes: `VmHWM` from
+    /// `/proc/self/status`, or `getrusage`'s `ru_maxrss` (the peak since the process started) where that is missing.
     static var peakMemoryBytes: Int {
+        let highWaterMark = procField("/proc/self/status", "VmHWM:")
+        if highWaterMark > 0 { return highWaterMark * 1_024 }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1_024
+    }
+
+    /// Starts a new peak-memory measurement (Linux: writing 5 to `/proc/self/clear_refs` resets `VmHWM`), so each
+    /// phase of a benchmark reports its own peak. Without it, peaks are since the process started.
+    static func resetPeakMemory() {
+        let descriptor = open("/proc/self/clear_refs", O_WRONLY)
+        guard descriptor >= 0 else { return }
+        _ = write(descriptor, "5", 1)
+        close(descriptor)
+    }
+
+    /// The number (kB for memory fields) after `label` in a `/proc` file of `label value` lines; 0 when absent.
+    private static func procField(_ path: String, _ label: String) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(label) {
+            return Int(line.dropFirst(label.count).split(separator: " ").first ?? "") ?? 0
+        }
+        return 0
     }
 
     /// CPU time (user + system) this process has used so far, all threads (librdkafka's included).

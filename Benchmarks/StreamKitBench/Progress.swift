@@ -43,8 +43,9 @@ final class Progress: Sendable {
         }
     }
 
+    /// Stops drawing and draws the final line; later calls do nothing.
     func finish() {
-        running.store(false, ordering: .relaxed)
+        guard running.exchange(false, ordering: .relaxed) else { return }
         draw(done.load(ordering: .relaxed), final: true)
     }
 

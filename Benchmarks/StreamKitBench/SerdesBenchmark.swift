@@ -22,6 +22,8 @@ struct SerdesBenchmark: ParsableCommand {
     @Option(name: .long, help: "Only these formats, comma separated: json, avro.")
     var formats = "json,avro"
 
+    @OptionGroup var resultsFile: ResultOptions
+
     func validate() throws {
         guard records > 0, runs > 0 else { throw ValidationError("--records and --runs must be positive") }
     }
@@ -32,6 +34,7 @@ struct SerdesBenchmark: ParsableCommand {
             tsIngestMs: 1_763_800_000_125, sequence: 42)
         var report = Report(title: "streamkit-bench serdes: market tick, one core")
         report.add("records", "\(Format.grouped(records)) per run, best of \(runs)")
+        var figures: [BenchResult] = []
         for name in formats.split(separator: ",").map(String.init) {
             let serde: Serde<Tick>
             switch name {
@@ -60,8 +63,18 @@ struct SerdesBenchmark: ParsableCommand {
             }
             report.add("\(name) decode", "\(Format.rate(records, decode)) (\(payload.count) bytes/record)")
             report.add("\(name) encode", Format.rate(records, encode))
+            for (operation, time) in [("decode", decode), ("encode", encode)] {
+                figures.append(
+                    BenchResult(
+                        section: .serdes, figure: "\(name == "json" ? "JSON" : "Avro") \(operation)",
+                        recordsPerSecond: Format.perSecond(records, time),
+                        note: "\(payload.count) bytes/record, best of \(runs) × \(Format.grouped(records))"))
+            }
         }
         report.print()
+        let peak = Machine.peakMemoryBytes
+        for index in figures.indices { figures[index].peakMemoryBytes = peak }
+        try resultsFile.emit(figures)
     }
 
     /// The shortest of `runs` timings of `body`; its result is checked so the work cannot be optimised away.

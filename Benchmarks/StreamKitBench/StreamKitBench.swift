@@ -1,38 +1,20 @@
 import ArgumentParser
 
-/// `streamkit-bench`: StreamKit's figures against a live broker and in memory.
+/// `streamkit-bench`: StreamKit's figures against a live broker and database and in memory.
 @main
 struct StreamKitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streamkit-bench",
-        abstract: "Benchmark StreamKit: Kafka end to end, end-to-end latency, and the in-memory DSL.",
+        abstract: "Benchmark StreamKit: in-memory DSL, Kafka end to end, latency, scaling, TimescaleDB, serdes.",
         discussion: """
-            The Kafka benchmarks need a running broker: pass --brokers or set KAFKA_BROKERS \
-            (scripts/bench-kafka starts a local one when neither is given). Every run prints a table \
-            with the machine, the date and the figures; progress goes to stderr.
+            scripts/bench runs every subcommand (starting a local broker and PostgreSQL when KAFKA_BROKERS and \
+            TIMESCALE_URL are unset) and writes BENCHMARKS.md with `report`. Each subcommand prints a table \
+            with the figures; with --results FILE it also appends them to FILE as JSON lines for `report`. \
+            Progress bars go to stderr. The Kafka subcommands need --brokers or KAFKA_BROKERS; `timescale` \
+            needs --url or TIMESCALE_URL.
             """,
         subcommands: [
-            KafkaBenchmark.self, LatencyBenchmark.self, DSLBenchmark.self, TimescaleBenchmark.self,
-            SerdesBenchmark.self,
+            DSLBenchmark.self, KafkaBenchmark.self, LatencyBenchmark.self, ScaleBenchmark.self,
+            TimescaleBenchmark.self, SerdesBenchmark.self, ReportCommand.self, ScaleWorker.self,
         ])
-}
-
-/// The `--brokers` option shared by the Kafka benchmarks, defaulting to `KAFKA_BROKERS`.
-struct BrokerOptions: ParsableArguments {
-    @Option(name: .long, help: "Bootstrap servers (host:port). Default: the KAFKA_BROKERS environment variable.")
-    var brokers: String?
-
-    /// The servers to use, or a validation error naming both ways to give them.
-    func resolved() throws -> String {
-        if let brokers, !brokers.isEmpty { return brokers }
-        if let value = Machine.environment("KAFKA_BROKERS"), !value.isEmpty { return value }
-        throw ValidationError(
-            "no broker: pass --brokers host:port or set KAFKA_BROKERS (scripts/bench-kafka starts one)")
-    }
-}
-
-/// A benchmark that could not finish; printed without the usage text.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -7,12 +7,13 @@ import StreamKitTimescale
 struct TimescaleBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timescale",
-        abstract: "Rows/s into PostgreSQL: binary COPY, upsert batches, and psql's \\copy as the ceiling.",
+        abstract: "Rows/s into PostgreSQL: binary COPY, upsert batches, INSERT, and psql's \\copy as the ceiling.",
         discussion: """
             Writes N market-tick rows (symbol, bid, ask, bid_volume, ask_volume, ts_event, sequence) into \
-            fresh tables three ways: StreamKit's binary COPY, StreamKit's batch writer (COPY into a staging \
-            table, then INSERT … ON CONFLICT on (symbol, sequence)), and psql's \\copy of the same rows \
-            from a CSV file. Needs --url or TIMESCALE_URL (scripts/postgres start prints one).
+            fresh tables four ways: StreamKit's binary COPY; StreamKit's batch writer (COPY into a staging \
+            table, then INSERT … ON CONFLICT on (symbol, sequence)); multi-row INSERT statements with bind \
+            parameters (--insert-rows per statement); and psql's \\copy of the same rows from a CSV file. \
+            Needs --url or TIMESCALE_URL (scripts/postgres start prints one); the URL is never printed.
             """)
 
     @Option(name: .long, help: "libpq URL or key=value string. Default: the TIMESCALE_URL environment variable.")
@@ -24,15 +25,29 @@ struct TimescaleBenchmark: AsyncParsableCommand {
     @Option(name: .long, help: "Rows per COPY / per upsert batch.")
     var batch = 50_000
 
+    @Option(name: .long, help: "Rows per multi-row INSERT statement (7 bind parameters a row).")
+    var insertRows = 1_000
+
+    @OptionGroup var resultsFile: ResultOptions
+
     func validate() throws {
         guard rows > 0, batch > 0 else { throw ValidationError("--rows and --batch must be positive") }
+        guard (1...9_000).contains(insertRows) else {
+            throw ValidationError("--insert-rows must be 1…9000 (PostgreSQL allows 65 535 bind parameters)")
+        }
     }
 
     func run() async throws {
         guard let conninfo = url ?? Machine.environment("TIMESCALE_URL"), !conninfo.isEmpty else {
             throw ValidationError("no database: pass --url or set TIMESCALE_URL (scripts/postgres start prints one)")
         }
-        let connection = try await TimescaleConnection.connect(conninfo)
+        let connection: TimescaleConnection
+        do {
+            connection = try await TimescaleConnection.connect(conninfo)
+        } catch {
+            // The library's message names host and port but never the password.
+            throw BenchError("cannot connect to PostgreSQL (--url / TIMESCALE_URL): \(error)")
+        }
         let ticks = Self.makeRows(rows)
         var report = Report(title: "streamkit-bench timescale: \(Format.grouped(rows)) tick rows, batches of \(batch)")
 
@@ -56,17 +71,64 @@ struct TimescaleBenchmark: AsyncParsableCommand {
         let upsertTime = ContinuousClock.now - started
         report.add("staging + upsert", Format.rate(rows, upsertTime))
 
+        let insertTable = try await Self.freshTable("streamkit_bench_insert", upsertKey: [], on: connection)
+        let progress = Progress("INSERT", total: rows, unit: "rows")
+        let drawing = progress.start()
+        started = ContinuousClock.now
+        for chunk in stride(from: 0, to: ticks.count, by: insertRows) {
+            try await connection.execute(
+                Self.insert(ticks[chunk..<min(chunk + insertRows, ticks.count)], into: insertTable))
+            progress.set(chunk + insertRows)
+        }
+        let insertTime = ContinuousClock.now - started
+        progress.finish()
+        await drawing.value
+        report.add("multi-row INSERT", Format.rate(rows, insertTime))
+
+        let copyRate = Format.perSecond(rows, copyTime)
+        var figures = [
+            BenchResult(
+                section: .timescale, figure: "StreamKit binary COPY", recordsPerSecond: copyRate,
+                target: "≥ 500,000 rows/s", isTargetMet: copyRate >= 500_000,
+                note: "\(Format.grouped(rows)) rows, \(Format.grouped(batch)) per COPY"),
+            BenchResult(
+                section: .timescale, figure: "StreamKit batch writer: COPY to staging + INSERT … ON CONFLICT",
+                recordsPerSecond: Format.perSecond(rows, upsertTime),
+                note: "\(Format.grouped(batch)) rows per transaction; the sink's idempotent path"),
+            BenchResult(
+                section: .timescale, figure: "batched INSERT with bind parameters",
+                recordsPerSecond: Format.perSecond(rows, insertTime),
+                note: "\(Format.grouped(insertRows)) rows per statement"),
+        ]
         if let psqlTime = try await Self.psqlCopy(ticks, conninfo: conninfo, connection: connection) {
+            let ratio = copyRate / Format.perSecond(rows, psqlTime)
             report.add("psql \\copy (CSV)", Format.rate(rows, psqlTime))
-            report.add(
-                "COPY / psql", Format.percent(Format.perSecond(rows, copyTime) / Format.perSecond(rows, psqlTime)))
+            report.add("COPY / psql", Format.percent(ratio))
+            figures.append(
+                BenchResult(
+                    section: .timescale, figure: "psql \\copy, CSV (the ceiling)",
+                    recordsPerSecond: Format.perSecond(rows, psqlTime),
+                    note: "StreamKit's COPY reaches \(Format.percent(ratio)) of it"))
         } else {
             report.add("psql \\copy", "psql not found; skipped")
         }
-        report.add("target", "binary COPY ≥ 500 k rows/s")
+        report.add("target", "binary COPY ≥ 500 k rows/s: \(copyRate >= 500_000 ? "met" : "NOT met")")
         report.add("peak memory", Format.bytes(Machine.peakMemoryBytes))
         report.print()
         await connection.close()
+        let peak = Machine.peakMemoryBytes
+        for index in figures.indices { figures[index].peakMemoryBytes = peak }
+        try resultsFile.emit(figures)
+    }
+
+    /// One multi-row `INSERT` of `rows`, every value a bind parameter.
+    static func insert(_ rows: ArraySlice<TimescaleRow>, into table: TimescaleTable) throws -> SQLQuery {
+        let names = try table.columns.map { try SQLIdentifier($0.name, setting: "column") }
+        let tuples = rows.map { row in
+            let values = row.values.map { value -> SQLQuery in "\(value)" }
+            return "(" + SQLQuery.joined(values, separator: ", ") + ")"
+        }
+        return "INSERT INTO \(table.name) (\(identifiers: names)) VALUES " + SQLQuery.joined(tuples, separator: ", ")
     }
 
     /// Tick rows with a random-walk mid and per-symbol sequences.
@@ -124,10 +186,13 @@ struct TimescaleBenchmark: AsyncParsableCommand {
         try csv.write(to: file, atomically: false, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: psql)
-        // The connection string goes through the environment-free argument list of a child we start and
-        // wait for; it is never printed.
+        // A password goes to psql in PGPASSWORD, not on its command line, where other users could read it.
+        let (dbname, password) = Self.splittingPassword(conninfo)
+        if let password {
+            process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 }
+        }
         process.arguments = [
-            "--quiet", "--no-psqlrc", "--dbname", conninfo, "--command",
+            "--quiet", "--no-psqlrc", "--dbname", dbname, "--command",
             "\\copy \(table.name.name.name) FROM '\(file.path)' WITH (FORMAT csv)",
         ]
         let started = ContinuousClock.now
@@ -137,6 +202,25 @@ struct TimescaleBenchmark: AsyncParsableCommand {
             throw BenchError("psql \\copy failed (exit \(process.terminationStatus))")
         }
         return ContinuousClock.now - started
+    }
+
+    /// The connection string without its password, and the password: from a URL's user information or a
+    /// `password=` key of a key=value string (unquoted values only).
+    static func splittingPassword(_ conninfo: String) -> (conninfo: String, password: String?) {
+        if conninfo.contains("://") {
+            guard var components = URLComponents(string: conninfo), let password = components.password else {
+                return (conninfo, nil)
+            }
+            components.password = nil
+            return (components.string ?? conninfo, password)
+        }
+        var password: String?
+        let kept = conninfo.split(separator: " ").filter { pair in
+            guard pair.hasPrefix("password=") else { return true }
+            password = String(pair.dropFirst("password=".count))
+            return false
+        }
+        return (kept.joined(separator: " "), password)
     }
 
     static func csvField(_ value: TimescaleValue) -> String {
