@@ -58,6 +58,10 @@ public struct KafkaConfiguration: Sendable, CustomStringConvertible {
     public var partitioner: String
     /// Any other librdkafka property by name. Applied after the typed options, so a key here wins.
     public var properties: [String: String]
+    /// The in-process cluster these bootstrap servers point at, for a configuration that came from an
+    /// `.embedded` broker: every client made from it keeps the cluster running until the client is gone, so a
+    /// producer that outlives its broker still shuts down cleanly instead of reconnecting to a closed port.
+    var embeddedCluster: KafkaMockCluster?
 
     /// A configuration with only the bootstrap servers set.
     public init(bootstrapServers: String) {

@@ -116,6 +116,7 @@ public final class KafkaBroker: StreamBroker {
             // Its connections close when idle and when the cluster ends with the process: not worth a log line.
             var configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
             configuration.properties["log.connection.close"] = "false"
+            configuration.embeddedCluster = cluster
             return Setup(configuration: configuration, consumerProperties: consumer, cluster: cluster, admin: nil)
         case .configuration(let configuration):
             guard configuration.bootstrapServers.contains(where: { !$0.isWhitespace }) else {

@@ -13,6 +13,9 @@ final class RdKafkaClient: @unchecked Sendable {
     /// Whatever a C callback recovers through the configuration's opaque pointer (the rebalance buffer). Stored
     /// properties are released after `deinit` has run `rd_kafka_destroy`, so it outlives every callback.
     private let callbackContext: AnyObject?
+    /// The embedded cluster the client talks to, released (like `callbackContext`) after `rd_kafka_destroy`, so
+    /// the cluster never closes under a live client.
+    private let embeddedCluster: AnyObject?
 
     /// Makes the client from a fully applied configuration; on failure throws librdkafka's message and frees
     /// everything, leaving no half-built object.
@@ -27,6 +30,7 @@ final class RdKafkaClient: @unchecked Sendable {
         config.release()
         handle = made
         self.callbackContext = callbackContext
+        embeddedCluster = config.embeddedCluster
     }
 
     deinit { rd_kafka_destroy(handle) }

@@ -3,11 +3,14 @@ internal import CRdKafka
 /// Owns one `rd_kafka_conf_t` until `rd_kafka_new` takes it over; then `release()` forgets it.
 final class RdKafkaConfig {
     private var conf: OpaquePointer?
+    /// The in-process cluster of the configuration, if any: the client made from this keeps it alive.
+    let embeddedCluster: AnyObject?
 
     /// Applies every property, stopping at the first that librdkafka rejects with its own message, which names
     /// the property. A credential's value is blanked out of that message.
     init(_ configuration: KafkaConfiguration, defaults: [(name: String, value: String)] = []) throws(KafkaError) {
         conf = rd_kafka_conf_new()
+        embeddedCluster = configuration.embeddedCluster
         for property in defaults + configuration.librdkafkaProperties {
             try set(property.name, property.value)
         }

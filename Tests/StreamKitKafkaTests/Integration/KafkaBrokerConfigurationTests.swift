@@ -31,4 +31,27 @@ struct KafkaBrokerConfigurationTests {
         #expect(try broker.embeddedCluster != nil)
         #expect(try broker.configuration.bootstrapServers == broker.embeddedCluster?.bootstrapServers)
     }
+
+    /// A producer made from an embedded broker's configuration keeps the in-process cluster running after the
+    /// broker is gone: without that, the cluster's port closes under the producer, which then fails its sends
+    /// and logs connection errors at shutdown.
+    @Test func clientsKeepTheEmbeddedClusterRunningAfterTheBrokerIsGone() async throws {
+        let topic = KafkaTestSupport.uniqueName("outlives")
+        let configuration: KafkaConfiguration
+        do {
+            let broker = KafkaBroker.kafka(.embedded)
+            try #require(try broker.embeddedCluster).createTopic(topic, partitions: 1)
+            configuration = try broker.configuration
+        }
+        var producerConfiguration = configuration
+        producerConfiguration.properties["message.timeout.ms"] = "5000"
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        try producer.enqueue(KafkaProducerMessage(topic: topic, key: "k", value: "v"))
+        try await producer.flush(timeout: .seconds(10))
+
+        let consumer = try KafkaConsumer(configuration: KafkaTestSupport.configuration(configuration.bootstrapServers))
+        try consumer.assign([KafkaTopicPartition(topic: topic, partition: 0): .beginning])
+        let received = try await KafkaTestSupport.consume(consumer, count: 1, within: .seconds(10))
+        #expect(received.map { String(decoding: $0.value ?? [], as: UTF8.self) } == ["v"])
+    }
 }
