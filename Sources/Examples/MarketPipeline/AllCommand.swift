@@ -34,30 +34,30 @@ struct AllCommand: AsyncParsableCommand {
         let names = topics.topics
         let exactlyOnce = processing.guarantee == .exactlyOnce
         let database = try await connection.makeDatabase(
-            exactlyOnceGroup: exactlyOnce ? processing.appID : nil, logger: logger)
+            exactlyOnceGroup: exactlyOnce ? topics.applicationID : nil, logger: logger)
         let tickFormat = try topics.tickSerde(connection: connection)
         let runner = ExampleRunner(operations, logger: logger)
         // Every run is a backtest of the feed it made: it ends, closing the last windows, once the feed stops.
         let pipeline = try MarketPipeline(
-            name: processing.appID, broker: broker, guarantee: processing.guarantee.processingGuarantee,
+            name: topics.applicationID, broker: broker, guarantee: processing.guarantee.processingGuarantee,
             topics: names, tickFormat: tickFormat, database: database, closeAfterIdle: nil,
             exportingMetricsTo: runner.metrics, logger: logger)
         let orderbook = OrderbookFeed(
             broker: broker, topic: names.raw, partitions: feed.partitions, intervalMs: feed.intervalMs,
             simulator: OrderbookSimulator(
                 symbols: feed.symbols, seed: feed.seed, badTickRate: feed.badTickRate, serde: tickFormat))
-        ProcessingRun.write(
+        Console.line(
             "market-pipeline: \(feed.symbols.joined(separator: ", ")) on \(connection.kafkaDescription)"
                 + (database == nil ? "" : ", writing to the database"))
 
         if let count = feed.count {
             var fast = orderbook
             try await fast.produce(count: count)
-            ProcessingRun.write(fast.simulator.statistics.line(topic: names.raw))
+            Console.line(fast.simulator.statistics.line(topic: names.raw))
             try await ProcessingRun(pipeline: pipeline, isLive: false, show: processing.show).run { app in
                 try await runner.run(app, mode: .backtest(idle: .seconds(1)))
             }
-            ProcessingRun.write(pipeline.summary.line)
+            Console.line(pipeline.summary.line)
         } else {
             let limit = Duration.seconds(duration)
             let producing = Task {
@@ -69,8 +69,8 @@ struct AllCommand: AsyncParsableCommand {
             try await ProcessingRun(pipeline: pipeline, isLive: true, show: processing.show).run { app in
                 try await runner.run(app, mode: .backtest(idle: .milliseconds(1_500)))
             }
-            ProcessingRun.write(try await producing.value.line(topic: names.raw))
-            ProcessingRun.write(pipeline.summary.line)
+            Console.line(try await producing.value.line(topic: names.raw))
+            Console.line(pipeline.summary.line)
         }
     }
 }

@@ -1,20 +1,8 @@
 import ExampleSupport
 import Logging
-import StreamKitKafka
 import StreamKitTimescale
 
 extension ConnectionOptions {
-    /// The Kafka cluster, its configuration checked now so that a bad property fails at start, by name.
-    func makeBroker(logger: Logger) throws -> KafkaBroker {
-        let broker = KafkaBroker(kafkaEndpoint, logger: logger)
-        do {
-            try broker.validate()
-        } catch {
-            throw MarketPipelineError(description: "--brokers/--kafka-property: \(error)")
-        }
-        return broker
-    }
-
     /// The database side when `--timescale-url` or `TIMESCALE_URL` is set: connected, tables created.
     func makeDatabase(exactlyOnceGroup: String?, logger: Logger) async throws -> MarketDatabase? {
         guard let url = resolvedTimescaleURL else { return nil }

@@ -3,14 +3,10 @@ import ExampleSupport
 import StreamKit
 import StreamKitKafka
 
-/// `--topic-prefix` and `--format`: which topics the commands use and how tick values are encoded.
+/// `--topic-prefix`, `--app-id` and `--format`: which topics and application id the commands use and how tick
+/// values are encoded.
 struct MarketTopicOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Put this in front of every topic name (e.g. 'test1.' gives 'test1.orderbook.raw').",
-            discussion: "Lets several pipelines share one cluster; the names after the prefix stay as documented."))
-    var topicPrefix = ""
+    @OptionGroup var naming: NamingOptions
 
     @Option(
         name: .long,
@@ -19,14 +15,11 @@ struct MarketTopicOptions: ParsableArguments {
             valueName: "json|avro"))
     var format: PayloadFormat = .json
 
-    mutating func validate() throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        guard topicPrefix.count <= 100, topicPrefix.allSatisfy(allowed.contains) else {
-            throw ValidationError("--topic-prefix may hold only letters, digits, '.', '_' and '-' (at most 100)")
-        }
-    }
+    var topics: MarketTopics { MarketTopics(prefix: naming.topicPrefix) }
 
-    var topics: MarketTopics { MarketTopics(prefix: topicPrefix) }
+    /// `--app-id`, by default `market-pipeline`: the consumer group and the prefix of the state changelog topics.
+    /// Keep it stable across restarts so the app resumes where it stopped.
+    var applicationID: String { naming.appName(default: "market-pipeline") }
 
     /// Checks what needs the connection flags too: Avro needs a Schema Registry. Call from `validate()`.
     func validate(with connection: ConnectionOptions) throws {

@@ -30,7 +30,7 @@ struct ProcessCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "market-pipeline")
         let broker = try connection.makeBroker(logger: logger)
-        let name = replay.applicationName(processing.appID)
+        let name = replay.applicationName(topics.applicationID)
         let exactlyOnce = processing.guarantee == .exactlyOnce
         let database = try await connection.makeDatabase(exactlyOnceGroup: exactlyOnce ? name : nil, logger: logger)
         let runner = ExampleRunner(operations, logger: logger)
@@ -38,12 +38,12 @@ struct ProcessCommand: AsyncParsableCommand {
             name: name, broker: broker, guarantee: processing.guarantee.processingGuarantee, topics: topics.topics,
             tickFormat: try topics.tickSerde(connection: connection), database: database,
             closeAfterIdle: replay.backtest ? nil : .seconds(10), exportingMetricsTo: runner.metrics, logger: logger)
-        ProcessingRun.write(
+        Console.line(
             "processing \(topics.topics.raw) as app \(name) (\(processing.guarantee.rawValue)) on "
                 + "\(connection.kafkaDescription)" + (database == nil ? "" : ", writing to the database"))
         try await ProcessingRun(pipeline: pipeline, isLive: !replay.backtest, show: processing.show).run { app in
             try await replay.run(app, with: runner)
         }
-        ProcessingRun.write(pipeline.summary.line)
+        Console.line(pipeline.summary.line)
     }
 }

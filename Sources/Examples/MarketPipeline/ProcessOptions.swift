@@ -1,7 +1,7 @@
 import ArgumentParser
 import StreamKit
 
-/// The processing stage's own flags: application id, delivery guarantee, how many bars to print.
+/// The processing stage's own flags: delivery guarantee, how many bars to print.
 struct ProcessOptions: ParsableArguments {
     /// `--guarantee`, as typed on the command line.
     enum Guarantee: String, ExpressibleByArgument, CaseIterable {
@@ -10,13 +10,6 @@ struct ProcessOptions: ParsableArguments {
 
         var processingGuarantee: ProcessingGuarantee { self == .exactlyOnce ? .exactlyOnce : .atLeastOnce }
     }
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Application id: the consumer group, and the prefix of the state changelog topics.",
-            discussion: "Keep it stable across restarts so the app resumes where it stopped."))
-    var appID = "market-pipeline"
 
     @Option(
         name: .long,

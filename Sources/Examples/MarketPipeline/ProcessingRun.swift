@@ -1,4 +1,4 @@
-import Foundation
+import ExampleSupport
 import StreamKit
 
 /// Runs the processing stage and prints it: bars as they close (live) or the latest ones at the end, and spikes
@@ -13,7 +13,7 @@ struct ProcessingRun {
     func run(_ body: (StreamApp) async throws -> Void) async throws {
         let (bars, spikes) = (pipeline.bars, pipeline.spikes)
         let isLive = isLive
-        if isLive { Self.write(BarTable.header) }
+        if isLive { Console.line(BarTable.header) }
         let printer = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
@@ -30,17 +30,12 @@ struct ProcessingRun {
             let latest = bars.takeFresh().suffix(show)
                 .sorted { ($0.windowStart, $0.symbol) < ($1.windowStart, $1.symbol) }.map(BarTable.row)
             let flagged = spikes.takeFresh().suffix(5).map(BarTable.line)
-            Self.write(([BarTable.header] + latest + flagged).joined(separator: "\n"))
+            Console.line(([BarTable.header] + latest + flagged).joined(separator: "\n"))
         }
     }
 
     private static func printFresh(bars: LiveFeed<Bar>, spikes: LiveFeed<SpikeFlag>) {
         let lines = bars.takeFresh().map(BarTable.row) + spikes.takeFresh().map(BarTable.line)
-        if !lines.isEmpty { write(lines.joined(separator: "\n")) }
-    }
-
-    /// Writes a line to standard output unbuffered, so that it reaches a pipe or file as it happens.
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        if !lines.isEmpty { Console.line(lines.joined(separator: "\n")) }
     }
 }

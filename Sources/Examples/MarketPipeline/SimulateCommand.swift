@@ -38,14 +38,14 @@ struct SimulateCommand: AsyncParsableCommand {
             simulator: OrderbookSimulator(
                 symbols: feed.symbols, seed: feed.seed, badTickRate: feed.badTickRate,
                 serde: try topics.tickSerde(connection: connection)))
-        ProcessingRun.write(
+        Console.line(
             "simulating \(feed.symbols.joined(separator: ", ")) into \(names.raw) on \(connection.kafkaDescription)")
         if let count = feed.count {
             try await orderbook.produce(count: count)
         } else {
             try await orderbook.producePaced(for: duration.map { .seconds($0) })
         }
-        ProcessingRun.write(orderbook.simulator.statistics.line(topic: names.raw))
+        Console.line(orderbook.simulator.statistics.line(topic: names.raw))
     }
 }
 
