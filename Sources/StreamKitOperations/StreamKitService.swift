@@ -21,7 +21,15 @@ public enum StreamKitService {
     /// - Throws: The first error of the app or the server (for instance its port being taken), after the
     ///   other has shut down gracefully.
     public static func run(_ app: StreamApp, operations: OperationsServer? = nil, logger: Logger) async throws {
-        let group = serviceGroup(app, operations: operations, logger: logger)
+        try await run(serviceGroup(app, operations: operations, logger: logger), logger: logger)
+    }
+
+    /// Runs `group` until it ends, with the signal handling of ``run(_:operations:logger:)``: the first SIGTERM or
+    /// SIGINT shuts the group down gracefully, a second exits at once with status 128 + the signal number. For
+    /// programs that put services of their own beside their apps (an HTTP gateway, a time limit).
+    ///
+    /// - Throws: The group's first error, after the other services have shut down gracefully.
+    public static func run(_ group: ServiceGroup, logger: Logger) async throws {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {

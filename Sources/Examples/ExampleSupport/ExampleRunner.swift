@@ -1,11 +1,9 @@
 import ArgumentParser
-import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
 import StreamKit
 import StreamKitOperations
-import UnixSignals
 
 /// Runs an example's apps and services in one `ServiceGroup`, with the operations endpoints of
 /// ``OperationsOptions`` and graceful shutdown on SIGTERM/SIGINT.
@@ -15,10 +13,9 @@ import UnixSignals
 ///     // … build the pipeline …
 ///     try await runner.run(app, mode: replay.runMode(), stoppingAfter: replay.runDuration)
 ///
-/// The first signal stops the group gracefully: the services stop in the reverse of their order (an app stops
-/// polling, finishes its batch, flushes, checkpoints and leaves its group), the operations server last, so
-/// `/health` answers to the end. A second signal exits at once with status 128 + the signal number, as
-/// `StreamKitService.run` does. When any service ends or fails, the others are stopped gracefully too, and the
+/// Signals are handled by `StreamKitService.run(_:logger:)`: the first stops the group gracefully, the services
+/// in the reverse of their order (an app stops polling, finishes its batch, flushes, checkpoints and leaves its
+/// group), the operations server last, so `/health` answers to the end; a second exits at once. When any service ends or fails, the others are stopped gracefully too, and the
 /// failure is thrown.
 package struct ExampleRunner: Sendable {
     /// The factory to make every app of the process with (`StreamApp(metrics:)`): one Prometheus registry
@@ -66,24 +63,8 @@ package struct ExampleRunner: Sendable {
                         service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                         failureTerminationBehavior: .gracefullyShutdownGroup)
                 }, logger: logger))
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { [logger] in
-                    var isShuttingDown = false
-                    for await signal in signals {
-                        if isShuttingDown {
-                            logger.warning(
-                                "exiting at once, without a final checkpoint", metadata: ["signal": "\(signal)"])
-                            exit(128 + signal.rawValue)
-                        }
-                        isShuttingDown = true
-                        logger.notice(
-                            "shutting down gracefully; send the signal again to exit at once",
-                            metadata: ["signal": "\(signal)"])
-                        await group.triggerGracefulShutdown()
-                    }
-                }
                 if let server {
                     tasks.addTask { [host] in
                         guard let port = try? await server.listeningPort else { return }
@@ -91,7 +72,7 @@ package struct ExampleRunner: Sendable {
                         Console.line("operations: http://\(shown):\(port) (/metrics /health /ready)")
                     }
                 }
-                try await group.run()
+                try await StreamKitService.run(group, logger: logger)
                 tasks.cancelAll()
             }
         } catch {
