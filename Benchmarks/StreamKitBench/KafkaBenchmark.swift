@@ -28,10 +28,6 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(name: .long, help: "Distinct symbols (keys).")
     var keys = 5
 
-    @Option(
-        name: .long, help: "Seconds without records after which the backtest run ends (the first fetch can be slow).")
-    var idleSeconds = 10
-
     @Option(name: .long, help: "Records per consumer poll, for the raw consumer (the runtime polls 4 096).")
     var pollSize = 4_096
 
@@ -91,7 +87,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
                 + "pipeline \(Self.microsecondsPerRecord(pipeline.cpu, pipeline.count)) (assignment to last record)")
         report.add(
             "pipeline run, all in",
-            "\(Format.seconds(pipeline.total)) (group join, idle \(Format.seconds(pipeline.idle)), final checkpoint)")
+            "\(Format.seconds(pipeline.total)) (group join, restore check, final checkpoint)")
         report.add("bars out", Format.grouped(pipeline.bars))
         let isMet = Format.perSecond(pipeline.count, pipeline.elapsed) >= 300_000 && ratio >= 0.7
         report.add("targets", "≥ 300,000 records/s and ≥ 70 % of raw: \(isMet ? "met" : "NOT met")")
@@ -227,14 +223,12 @@ struct KafkaBenchmark: AsyncParsableCommand {
         /// From the assignment to the first record processed.
         var firstRecord: Duration
         var total: Duration
-        var idle: Duration
         var bars: Int
         /// Process CPU time from the assignment to the last record processed.
         var cpu: Duration
     }
 
     private func runPipeline(topic: String, brokers: String, runID: Int64) async throws -> PipelineFigures {
-        let idle = Duration.seconds(idleSeconds)
         let app = try StreamApp(name: "streamkit-bench-\(runID)", broker: .kafka(Self.consumerConfiguration(brokers)))
         let progress = Progress("pipeline", total: records)
         let timer = RecordTimer(target: records, progress: progress)
@@ -248,7 +242,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         let started = ContinuousClock.now
         let watch = AssignmentWatch(app)
         defer { watch.stop() }
-        try await app.run(mode: .backtest(idle: idle))
+        try await app.run(mode: .backtest)
         let total = ContinuousClock.now - started
         progress.set(timer.count)
         progress.finish()
@@ -260,7 +254,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         let cpu = last.cpu - assignment.cpu
         return PipelineFigures(
             count: timer.count, elapsed: elapsed, steady: last.instant - first,
-            firstRecord: first - assignment.instant, total: total, idle: idle, bars: barCount.load(ordering: .relaxed),
+            firstRecord: first - assignment.instant, total: total, bars: barCount.load(ordering: .relaxed),
             cpu: cpu)
     }
 }

@@ -33,7 +33,7 @@ struct ScaleWorker: AsyncParsableCommand {
         let timeline = WorkerTimeline()
         MarketPipeline.define(
             on: streamApp, topic: topic, partitions: partitions, onRecord: timeline.tick, onBar: {})
-        try await streamApp.run(mode: .backtest(idle: .seconds(idleSeconds)))
+        try await streamApp.run(mode: .untilIdle(.seconds(idleSeconds)))
         let encoded = try JSONEncoder().encode(timeline.result)
         FileHandle.standardOutput.write(Data("result ".utf8) + encoded + Data("\n".utf8))
     }

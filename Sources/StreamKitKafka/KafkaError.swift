@@ -56,6 +56,12 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let unknownMemberID = Code(rawValue: 25)
         /// A consumer group rebalance is in progress (`REBALANCE_IN_PROGRESS`).
         public static let rebalanceInProgress = Code(rawValue: 27)
+        /// A newer producer with the same transactional id fenced this one (`INVALID_PRODUCER_EPOCH`).
+        public static let invalidProducerEpoch = Code(rawValue: 47)
+        /// A newer producer with the same transactional id fenced this one (`PRODUCER_FENCED`).
+        public static let producerFenced = Code(rawValue: 90)
+        /// A newer member with the same `group.instance.id` replaced this one (`FENCED_INSTANCE_ID`).
+        public static let fencedInstanceID = Code(rawValue: 82)
     }
 
     /// What went wrong, as a librdkafka error code.

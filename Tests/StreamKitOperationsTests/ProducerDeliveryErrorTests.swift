@@ -22,7 +22,7 @@ struct ProducerDeliveryErrorTests {
         app.dataframe(input).map { $0 + 1 }.to(app.topic("out", key: String.self, value: Int.self, format: .json))
         cluster.pushRequestErrors(.produce, [KafkaError.Code(rawValue: 10)])
 
-        await #expect(throws: KafkaError.self) { try await app.run(mode: .backtest(idle: .seconds(6))) }
+        await #expect(throws: KafkaError.self) { try await app.run(mode: .untilIdle(.seconds(6))) }
 
         #expect(
             try metrics.expectCounter(StreamMetricName.producerDeliveryErrors, [("app", "refused")]).totalValue == 1)

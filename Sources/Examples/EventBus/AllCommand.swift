@@ -26,7 +26,7 @@ struct AllCommand: AsyncParsableCommand {
                 + "producer (seed \(generator.seed)) → \(pipeline.bankTransactions.name), "
                 + "\(pipeline.priceUpdates.name) → \(outputs.describe(topic: pipeline.recommendations.name))")
         // With a count the run ends once both producers are done and the consumer has been idle for a while.
-        let mode: RunMode = count == nil && !options.replay.backtest ? .continuous : .backtest(idle: .seconds(3))
+        let mode: RunMode = count == nil && !options.replay.backtest ? .continuous : .untilIdle(.seconds(3))
         try await runner.run(pipeline.app, mode: mode, stoppingAfter: options.replay.runDuration)
         Console.line(
             "produced \(counters.produced(.bank)) bank transactions and \(counters.produced(.price)) price updates; "

@@ -41,7 +41,7 @@ struct ProducerOptions: ParsableArguments {
             "producing \(count.map(String.init) ?? "endless") events to \(topic) via \(connection.kafkaDescription)"
                 + " (seed \(generator.seed), \(generator.rate > 0 ? "\(generator.rate)/s" : "unpaced"))")
         // With a count, a backtest ends the run once the sequence is done and everything is flushed.
-        let mode: RunMode = count == nil ? .continuous : .backtest(idle: .milliseconds(200))
+        let mode: RunMode = count == nil ? .continuous : .backtest
         try await runner.run(app, mode: mode, stoppingAfter: duration.map { .seconds($0) })
         Console.line("produced \(counters.produced(stream)) events to \(topic)")
     }

@@ -103,7 +103,7 @@ struct EventPersistenceCommand: AsyncParsableCommand {
                 + "\(connection.kafkaDescription) to \(destination); bad events to \(deadLetters)")
         if demoCount > 0 {
             // A demonstration ends once its events are handled.
-            try await runner.run(app, mode: .backtest(idle: .seconds(5)), stoppingAfter: replay.runDuration)
+            try await runner.run(app, mode: .backtest, stoppingAfter: replay.runDuration)
         } else {
             try await replay.run(app, with: runner)
         }

@@ -11,7 +11,7 @@ import StreamKitOperations
 ///     let runner = ExampleRunner(operations, logger: logger)
 ///     let app = try StreamApp(name: "orders", broker: broker, logger: logger, metrics: runner.metrics)
 ///     // … build the pipeline …
-///     try await runner.run(app, mode: replay.runMode(), stoppingAfter: replay.runDuration)
+///     try await runner.run(app, mode: replay.runMode, stoppingAfter: replay.runDuration)
 ///
 /// Signals are handled by `StreamKitService.run(_:logger:)`: the first stops the group gracefully, the services
 /// in the reverse of their order (an app stops polling, finishes its batch, flushes, checkpoints and leaves its

@@ -36,14 +36,14 @@ package struct ReplayOptions: ParsableArguments, Sendable {
     /// `--duration` as a `Duration`.
     package var runDuration: Duration? { duration.map { .seconds($0) } }
 
-    /// The run mode: a backtest that stops after `idle` without input, or a service.
-    package func runMode(idle: Duration = .seconds(3)) -> RunMode {
-        backtest ? .backtest(idle: idle) : .continuous
+    /// The run mode: a backtest that stops at the end of the input recorded when it started, or a service.
+    package var runMode: RunMode {
+        backtest ? .backtest : .continuous
     }
 
     /// Runs `app` with `runner` in the chosen mode, and stops it (with a final checkpoint) after `--duration` if
     /// given, or at SIGTERM/SIGINT.
-    package func run(_ app: StreamApp, with runner: ExampleRunner, idle: Duration = .seconds(3)) async throws {
-        try await runner.run(app, mode: runMode(idle: idle), stoppingAfter: runDuration)
+    package func run(_ app: StreamApp, with runner: ExampleRunner) async throws {
+        try await runner.run(app, mode: runMode, stoppingAfter: runDuration)
     }
 }

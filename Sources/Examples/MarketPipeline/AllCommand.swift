@@ -55,7 +55,7 @@ struct AllCommand: AsyncParsableCommand {
             try await fast.produce(count: count)
             Console.line(fast.simulator.statistics.line(topic: names.raw))
             try await ProcessingRun(pipeline: pipeline, isLive: false, show: processing.show).run { app in
-                try await runner.run(app, mode: .backtest(idle: .seconds(1)))
+                try await runner.run(app, mode: .untilIdle(.seconds(1)))
             }
             Console.line(pipeline.summary.line)
         } else {
@@ -67,7 +67,7 @@ struct AllCommand: AsyncParsableCommand {
             }
             defer { producing.cancel() }
             try await ProcessingRun(pipeline: pipeline, isLive: true, show: processing.show).run { app in
-                try await runner.run(app, mode: .backtest(idle: .milliseconds(1_500)))
+                try await runner.run(app, mode: .untilIdle(.milliseconds(1_500)))
             }
             Console.line(try await producing.value.line(topic: names.raw))
             Console.line(pipeline.summary.line)

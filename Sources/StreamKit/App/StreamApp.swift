@@ -2,6 +2,12 @@ import Logging
 import Metrics
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A stream-processing application: its topics, its pipeline, and how it runs.
 ///
 /// Build the pipeline with `topic(_:key:value:format:)` and `dataframe(_:)`, then `run()`; or test it
@@ -26,6 +32,9 @@ import Synchronization
 public final class StreamApp: @unchecked Sendable {
     /// The app's name: consumer group, and prefix of its internal topics.
     public let name: String
+    /// This instance's id among the instances of the app: under exactly-once its transactional id is
+    /// `<name>-<instanceID>`. See ``init(name:broker:guarantee:instanceID:checkpoint:errors:repartitionPartitions:processingThreads:logger:metrics:)``.
+    public let instanceID: String
     /// The broker it reads from and writes to.
     public let broker: any StreamBroker
     /// At-least-once or exactly-once.
@@ -58,6 +67,14 @@ public final class StreamApp: @unchecked Sendable {
     ///     consumer group and the internal topics.
     ///   - broker: Where topics live: `InMemoryBroker()` or, with StreamKitKafka, a Kafka cluster.
     ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce` (needs a transactional broker).
+    ///   - instanceID: Which instance of the app this is. Under exactly-once each running instance needs its
+    ///     own, and its transactional id is `<name>-<instanceID>` (Kafka Streams' EOS v2, KIP-447): a restart
+    ///     with the same id fences the previous incarnation's producer and finishes its open transaction at
+    ///     once. By default a new id per process (host, process id and a random part), which is always safe;
+    ///     give a stable one (a pod or host name, `--instance-id`) so that a restarted instance does not leave
+    ///     its predecessor's open transaction holding back read-committed readers until the transaction
+    ///     timeout (10 s). Two running instances with the same id fence each other: the older one stops with an
+    ///     error saying so. Letters, digits, `.`, `_` and `-`.
     ///   - checkpoint: How often to flush sinks, write changelogs and commit offsets.
     ///   - errors: What to do with records that cannot be read or make an operator throw.
     ///   - repartitionPartitions: Partition count of `keyBy` topics; by default that of the widest input.
@@ -70,19 +87,20 @@ public final class StreamApp: @unchecked Sendable {
     /// - Throws: `StreamAppError.configuration` when the name is not a valid topic-name prefix.
     public init(
         name: String, broker: some StreamBroker = InMemoryBroker(), guarantee: ProcessingGuarantee = .atLeastOnce,
-        checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail, repartitionPartitions: Int? = nil,
+        instanceID: String? = nil, checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail, repartitionPartitions: Int? = nil,
         processingThreads: Int = 1,
         logger: Logger = Logger(label: "streamkit"), metrics: (any MetricsFactory)? = nil
     ) throws {
-        guard !name.isEmpty, name.count <= 200,
-            name.unicodeScalars.allSatisfy({
-                $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0))
-            })
-        else {
+        guard Self.isTopicNamePart(name) else {
             throw StreamAppError.configuration(
                 "app name '\(name)' is not usable as a topic prefix: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'"
             )
         }
+        if let instanceID, !Self.isTopicNamePart(instanceID) {
+            throw StreamAppError.configuration(
+                "instance id '\(instanceID)' is not usable: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'")
+        }
+        self.instanceID = instanceID ?? Self.processInstanceID
         if let repartitionPartitions, repartitionPartitions < 1 {
             throw StreamAppError.configuration("repartitionPartitions must be at least 1, not \(repartitionPartitions)")
         }
@@ -145,6 +163,25 @@ public final class StreamApp: @unchecked Sendable {
     /// is not cancelled. If no run is in progress, the next `run()` stops as soon as it has started.
     public func stop() {
         isStopRequested.store(true, ordering: .releasing)
+    }
+
+    /// The transactional id of this instance's producer under exactly-once: `<name>-<instanceID>`.
+    public var transactionalID: String { "\(name)-\(instanceID)" }
+
+    /// A default instance id, new for every process: host name, process id and a random part.
+    static let processInstanceID: String = {
+        var host = [CChar](repeating: 0, count: 256)
+        let hostName = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
+        let safe = String(hostName.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0)) }.prefix(64))
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "\(safe.isEmpty ? "host" : safe)-\(getpid())-\(random)"
+    }()
+
+    static func isTopicNamePart(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200
+            && name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0))
+            })
     }
 
     /// The pipeline's description: operators, stores and topics, as text or Mermaid.

@@ -29,7 +29,9 @@ final class InMemoryConsumer: BrokerConsumer {
         var budget = maxRecords
         for partition in assigned.sorted() where !paused.contains(partition) && budget > 0 {
             let position = positions[partition] ?? 0
-            let records = broker.records(in: partition, from: position).prefix(budget)
+            let available = broker.records(in: partition, from: position)
+            let records = available.prefix(budget)
+            if records.count == available.count { poll.endsReached[partition] = position + Int64(records.count) }
             guard !records.isEmpty else { continue }
             budget -= records.count
             positions[partition] = position + Int64(records.count)
@@ -79,6 +81,22 @@ final class InMemoryConsumer: BrokerConsumer {
             lag[partition] = Int64(broker.records(in: partition, from: position).count)
         }
         return lag
+    }
+
+    /// The in-memory group reassigns at the next poll of each member; nothing waits for the release.
+    func release(_ partitions: [TopicPartition]) async throws {}
+
+    func rewind(_ partitions: [TopicPartition]) async throws {
+        let committed = broker.committedOffsets(group: group)
+        for partition in partitions where assigned.contains(partition) {
+            positions[partition] = committed[partition] ?? 0
+        }
+    }
+
+    func endOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+        var ends: [TopicPartition: Int64] = [:]
+        for partition in partitions { ends[partition] = Int64(broker.records(in: partition, from: 0).count) }
+        return ends
     }
 
     func pause(_ partitions: [TopicPartition]) throws { paused.formUnion(partitions) }

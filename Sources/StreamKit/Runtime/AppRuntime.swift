@@ -1,45 +1,28 @@
 import Logging
 
-/// How long `StreamApp.run` goes on.
-public enum RunMode: Hashable, Sendable {
-    /// Until the surrounding task is cancelled: a service.
-    case continuous
-    /// Until no record has arrived for `idle` (counted once the consumer has partitions); then every open
-    /// window closes (as if the watermark reached the end of time) and a last checkpoint is taken. For
-    /// replaying a recorded input deterministically.
-    case backtest(idle: Duration)
-}
-
-extension StreamApp {
-    /// Runs the pipeline: consumes the input topics, processes batches, produces, checkpoints.
-    ///
-    /// Returns after a final checkpoint when `stop()` is called or the task is cancelled (`.continuous`),
-    /// or when the input is exhausted (`.backtest`). Throws configuration and broker errors, and record
-    /// failures the error policy says to stop on; offsets of unprocessed records are then not committed.
-    /// `status` follows the run: `.starting`, `.running` once partitions are assigned and restored,
-    /// `.stopping`, then `.stopped` or `.failed`.
-    ///
-    /// - Parameter clock: The wall clock for checkpoint intervals, lag measurements and idle window closing.
-    public func run(mode: RunMode = .continuous, clock: some Clock<Duration> = ContinuousClock()) async throws {
-        defer { isStopRequested.store(false, ordering: .releasing) }
-        let runtime = AppRuntime(app: self, clock: clock)
-        try await runtime.run(mode: mode)
-    }
-}
-
 /// Drives a `PipelineEngine` with a broker: the async edge of the app.
+///
+/// One turn of the loop: poll, apply assignment changes (checkpointing revoked partitions before they are
+/// released), process the records, read `AsyncSequence` sources, let time pass, produce the outputs, and
+/// checkpoint when due. The steps are the methods below, in that order.
 final class AppRuntime<C: Clock<Duration>> {
-    private let app: StreamApp
+    let app: StreamApp
     private let clock: C
-    private let engine: PipelineEngine
-    private let metrics: AppMetrics
-    private let status: StreamAppStatus
-    private var logger: Logger
+    let engine: PipelineEngine
+    let metrics: AppMetrics
+    let status: StreamAppStatus
+    let logger: Logger
     private let start: C.Instant
-    private var assigned: Set<TopicPartition> = []
-    private var pendingMetadata: RawRecord?
-    private var failures = FailedRecordLog()
+    /// The partitions this instance owns.
+    var assigned: Set<TopicPartition> = []
+    var pendingMetadata: RawRecord?
+    var failures = FailedRecordLog()
     private var lastLagMeasurement: Duration = .zero
+    /// Where a `.backtest` run is; `nil` in other modes.
+    var backtest: BacktestProgress?
+    /// Set once started: the app's consumer and producer.
+    var consumer: (any BrokerConsumer)!
+    var producer: (any BrokerProducer)!
     /// How often the lag of the assigned partitions is measured, besides right after each assignment.
     private static var lagInterval: Duration { .seconds(1) }
 
@@ -53,8 +36,8 @@ final class AppRuntime<C: Clock<Duration>> {
         start = clock.now
     }
 
-    private var elapsed: Duration { start.duration(to: clock.now) }
-    private var isExactlyOnce: Bool { app.guarantee == .exactlyOnce }
+    var elapsed: Duration { start.duration(to: clock.now) }
+    var isExactlyOnce: Bool { app.guarantee == .exactlyOnce }
 
     func run(mode: RunMode) async throws {
         status.update { $0 = StreamAppStatus.Snapshot(phase: .starting) }
@@ -75,36 +58,20 @@ final class AppRuntime<C: Clock<Duration>> {
         logger.info("stopped")
     }
 
-    private func runLoop(mode: RunMode) async throws {
-        let broker = app.broker
-        let metadata = StateFingerprint.metadataTopic(app: app.name)
-        try await broker.createTopics(app.graph.topicSpecs + [metadata])
-        var stored: [UInt8]? = nil
-        try await broker.readToEnd(TopicPartition(topic: metadata.name, partition: 0)) {
-            StateFingerprint.storedValue(in: $0, into: &stored)
-        }
-        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored, now: .now)
+    /// The loop's bookkeeping between turns.
+    private struct Progress {
+        var sinceCheckpoint = 0
+        var lastCheckpoint: Duration = .zero
+        var lastRecord: Duration = .zero
+    }
 
-        let consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
-        let producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? "\(app.name)-producer" : nil)
+    private func runLoop(mode: RunMode) async throws {
+        try await startUp(mode: mode)
         let inputTopics = app.graph.inputTopics
-        if !inputTopics.isEmpty { try await consumer.subscribe(to: inputTopics) }
         let asyncSources = app.graph.asyncSources
-        if !asyncSources.isEmpty { try await installTask(0) }
         let readers = asyncSources.map { $0.start() }
         defer { for reader in readers { reader.cancel() } }
-        if isExactlyOnce { try await producer.beginTransaction() }
-        if inputTopics.isEmpty {
-            status.update {
-                $0.phase = .running
-                $0.isRestored = true
-            }
-        }
-        logger.info("started", metadata: ["inputs": "\(inputTopics)", "guarantee": "\(app.guarantee)"])
-
-        var sinceCheckpoint = 0
-        var lastCheckpoint = elapsed
-        var lastRecord = elapsed
+        var progress = Progress(lastCheckpoint: elapsed, lastRecord: elapsed)
         do {
             while !Task.isCancelled {
                 if app.isStopRequested.load(ordering: .acquiring) {
@@ -115,62 +82,34 @@ final class AppRuntime<C: Clock<Duration>> {
                     inputTopics.isEmpty
                     ? BrokerPoll() : try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
                 var sought: Set<TopicPartition> = []
-                for event in poll.events {
-                    sought.formUnion(try await handle(event, consumer: consumer, producer: producer))
-                }
+                for event in poll.events { sought.formUnion(try await handle(event)) }
                 let now = elapsed
-                // Joining a group takes seconds on Kafka; the backtest's idle time counts from the assignment.
-                if !poll.events.isEmpty { lastRecord = now }
+                // Joining a group takes seconds on Kafka; the idle time of `.untilIdle` counts from the assignment.
+                if !poll.events.isEmpty { progress.lastRecord = now }
                 engine.setWallTime(now)
                 // Records polled before a seek to stored offsets are read again from there.
                 let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
                 try engine.process(batches, threads: app.processingThreads)
+                backtest?.note(batches, endsReached: poll.endsReached.filter { !sought.contains($0.key) })
                 if !batches.isEmpty {
                     metrics.recordInput(batches)
-                    sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
-                    lastRecord = now
+                    progress.sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
+                    progress.lastRecord = now
                 }
-                var drained = 0
-                if let task = engine.tasks[0] {
-                    for (index, source) in asyncSources.enumerated() {
-                        let count = try source.drain(into: task.context)
-                        metrics.recordInput(topic: AppMetrics.asyncSourceTopic(index), count: count)
-                        drained += count
-                    }
-                }
+                let drained = try drainAsyncSources(asyncSources)
                 if drained > 0 {
-                    sinceCheckpoint += drained
-                    lastRecord = now
+                    progress.sinceCheckpoint += drained
+                    progress.lastRecord = now
                 } else if inputTopics.isEmpty {
                     try await clock.sleep(for: .milliseconds(1))
                 }
                 try engine.signal(.wallClock(now))
-                try produceOutputs(with: producer)
-                if app.graph.sinks.contains(where: \.isBackpressured) {
-                    // A sink that cannot keep up: stop fetching, checkpoint (which flushes it with the
-                    // offsets it covers), go on. No unbounded buffering.
-                    let partitions = assigned.sorted()
-                    try consumer.pause(partitions)
-                    try await checkpoint(consumer: consumer, producer: producer)
-                    try consumer.resume(partitions)
-                    sinceCheckpoint = 0
-                    lastCheckpoint = elapsed
-                }
-                if sinceCheckpoint >= app.checkpointPolicy.records
-                    || now - lastCheckpoint >= app.checkpointPolicy.interval
-                {
-                    try await checkpoint(consumer: consumer, producer: producer)
-                    sinceCheckpoint = 0
-                    lastCheckpoint = elapsed
-                }
-                if now - lastLagMeasurement >= Self.lagInterval { await measureLag(consumer) }
-                // A backtest ends only after its consumer got partitions: joining a group can take longer than
-                // `idle`, and ending before then would read nothing.
-                if case .backtest(let idle) = mode, inputTopics.isEmpty || !assigned.isEmpty, poll.batches.isEmpty,
-                    drained == 0, asyncSources.allSatisfy(\.isExhausted), now - lastRecord >= idle
-                {
-                    try engine.signal(.watermark(EventTime(milliseconds: .max)))
-                    try produceOutputs(with: producer)
+                try produceOutputs()
+                try await checkpointIfDue(&progress, now: now)
+                if now - lastLagMeasurement >= Self.lagInterval { await measureLag() }
+                let idle = poll.batches.isEmpty && drained == 0 && asyncSources.allSatisfy(\.isExhausted)
+                if idle, try await isInputExhausted(mode: mode, idleFor: now - progress.lastRecord) {
+                    try await finishInput()
                     break
                 }
             }
@@ -182,16 +121,67 @@ final class AppRuntime<C: Clock<Duration>> {
             try? await consumer.close()
             throw error
         }
+        try await shutDown()
+    }
+
+    /// Creates the topics, checks the state layout, makes the consumer and producer, subscribes.
+    private func startUp(mode: RunMode) async throws {
+        let broker = app.broker
+        let metadata = StateFingerprint.metadataTopic(app: app.name)
+        try await broker.createTopics(app.graph.topicSpecs + [metadata])
+        var stored: [UInt8]? = nil
+        try await broker.readToEnd(TopicPartition(topic: metadata.name, partition: 0)) {
+            StateFingerprint.storedValue(in: $0, into: &stored)
+        }
+        pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored, now: .now)
+        if case .backtest = mode { backtest = BacktestProgress(internalTopics: repartitionTopics) }
+
+        consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
+        producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? app.transactionalID : nil)
+        let inputTopics = app.graph.inputTopics
+        if !inputTopics.isEmpty { try await consumer.subscribe(to: inputTopics) }
+        if !app.graph.asyncSources.isEmpty { try await installTask(0) }
+        if isExactlyOnce { try await producer.beginTransaction() }
+        if inputTopics.isEmpty {
+            status.update {
+                $0.phase = .running
+                $0.isRestored = true
+            }
+        }
+        var metadataFields: Logger.Metadata = ["inputs": "\(inputTopics)", "guarantee": "\(app.guarantee)"]
+        if isExactlyOnce { metadataFields["transactional-id"] = "\(app.transactionalID)" }
+        logger.info("started", metadata: metadataFields)
+    }
+
+    /// The final checkpoint, then the group is left and the producer closed.
+    private func shutDown() async throws {
         status.update { $0.phase = .stopping }
-        try await checkpoint(consumer: consumer, producer: producer)
+        try await checkpoint()
         if isExactlyOnce { try await producer.abortTransaction() }
         try await consumer.close()
         try await producer.close()
         logPartitions("left the group", assigned.sorted())
     }
 
+    /// The app's repartition topics: written by the app itself, read like inputs.
+    private var repartitionTopics: Set<String> {
+        Set(app.graph.topics.values.filter { $0.roles.contains(.repartition) }.map(\.spec.name))
+    }
+
+    /// Reads what the `AsyncSequence` sources have ready into task 0; returns how many elements.
+    private func drainAsyncSources(_ sources: [any AsyncSourceRoot]) throws -> Int {
+        guard let task = engine.tasks[0] else { return 0 }
+        var drained = 0
+        for (index, source) in sources.enumerated() {
+            let count = try source.drain(into: task.context)
+            metrics.recordInput(topic: AppMetrics.asyncSourceTopic(index), count: count)
+            drained += count
+        }
+        return drained
+    }
+
     /// Produces what the tasks emitted and records their counters.
-    private func produceOutputs(with producer: any BrokerProducer) throws {
+    func produceOutputs() throws {
         let outputs = engine.drainOutputs()
         for record in outputs { try producer.send(record) }
         metrics.recordOutputs(outputs) { failures.noteDeadLetter($0, logger: logger) }
@@ -202,97 +192,58 @@ final class AppRuntime<C: Clock<Duration>> {
         metrics.record(counters)
     }
 
-    /// Applies an assignment change; returns the partitions it sought to offsets stored by sinks.
-    private func handle(
-        _ event: AssignmentEvent, consumer: any BrokerConsumer, producer: any BrokerProducer
-    ) async throws -> Set<TopicPartition> {
-        var sought: Set<TopicPartition> = []
-        switch event {
-        case .revoked(let partitions):
-            try await checkpoint(consumer: consumer, producer: producer)
-            assigned.subtract(partitions)
-            let kept = Set(assigned.map(\.partition))
-            for partition in Set(partitions.map(\.partition)).subtracting(kept) {
-                engine.removeTask(partition: partition)
-            }
-            metrics.forgetLag(of: partitions)
-            let owned = assigned
-            status.update {
-                $0.assignedPartitions = owned.sorted()
-                $0.lag = $0.lag.filter { owned.contains($0.key) }
-            }
-            logPartitions("partitions revoked", partitions)
-        case .assigned(let partitions):
-            assigned.formUnion(partitions)
-            let owned = assigned
-            status.update {
-                $0.assignedPartitions = owned.sorted()
-                $0.isRestored = false
-            }
-            for number in Set(partitions.map(\.partition)).sorted() { try await installTask(number) }
-            for sink in app.graph.sinks {
-                let stored = try await sink.storedOffsets(for: partitions) ?? [:]
-                // Under exactly-once the transaction's offsets are the ones that match the restored changelogs. A
-                // database sink commits before that transaction, so its offsets are never behind them, and seeking
-                // there would skip records the restored state has not seen; the sink skips the values it already
-                // stored instead.
-                guard !isExactlyOnce else { continue }
-                for (partition, offset) in stored {
-                    try consumer.seek(partition, to: offset)
-                    sought.insert(partition)
-                    logger.info(
-                        "resuming from the offset stored by a sink",
-                        metadata: [
-                            "topic": "\(partition.topic)", "partition": "\(partition.partition)", "offset": "\(offset)",
-                            "sink": "\(sink.name)",
-                        ])
-                }
-            }
-            await measureLag(consumer)
-            status.update {
-                $0.isRestored = true
-                if $0.phase == .starting { $0.phase = .running }
-            }
-            logPartitions("partitions assigned and restored", partitions)
+    /// Checkpoints when a sink is backpressured (with fetching paused meanwhile), or when the policy's record
+    /// count or interval is reached.
+    private func checkpointIfDue(_ progress: inout Progress, now: Duration) async throws {
+        if app.graph.sinks.contains(where: \.isBackpressured) {
+            // A sink that cannot keep up: stop fetching, checkpoint (which flushes it with the offsets it covers),
+            // go on. No unbounded buffering.
+            let partitions = assigned.sorted()
+            try consumer.pause(partitions)
+            try await checkpoint()
+            try consumer.resume(partitions)
+        } else if progress.sinceCheckpoint < app.checkpointPolicy.records
+            && now - progress.lastCheckpoint < app.checkpointPolicy.interval
+        {
+            return
+        } else {
+            try await checkpoint()
         }
-        return sought
+        progress.sinceCheckpoint = 0
+        progress.lastCheckpoint = elapsed
     }
 
-    /// Logs partitions at `.info`, one line per topic.
-    private func logPartitions(_ message: Logger.Message, _ partitions: [TopicPartition]) {
-        let byTopic = Dictionary(grouping: partitions, by: \.topic)
-        for topic in byTopic.keys.sorted() {
-            logger.info(
-                message,
-                metadata: ["topic": "\(topic)", "partitions": "\(byTopic[topic]!.map(\.partition).sorted())"])
+    /// Whether the run should end now: `.untilIdle` after its idle time, `.backtest` when every owned partition
+    /// reached its end (draining the repartition topics in rounds first). Only after the consumer got partitions:
+    /// joining a group can take seconds, and ending before then would read nothing.
+    private func isInputExhausted(mode: RunMode, idleFor idle: Duration) async throws -> Bool {
+        let hasInputs = !app.graph.inputTopics.isEmpty
+        switch mode {
+        case .continuous:
+            return false
+        case .untilIdle(let limit):
+            return (!hasInputs || !assigned.isEmpty) && idle >= limit
+        case .backtest:
+            guard hasInputs else { return true }
+            guard !assigned.isEmpty, let progress = backtest, progress.isReached(owned: assigned) else { return false }
+            // Everything read up to the ends; make what was written to the repartition topics readable, then see
+            // whether they hold more.
+            try await checkpoint()
+            let owned = assigned.filter { progress.internalTopics.contains($0.topic) }.sorted()
+            let ends = owned.isEmpty ? [:] : try await consumer.endOffsets(for: owned)
+            return backtest!.drainRound(ends: ends, owned: assigned)
         }
     }
 
-    /// Builds the task of a partition number, restores its stores from their changelogs, installs it.
-    private func installTask(_ number: Int) async throws {
-        guard engine.tasks[number] == nil else { return }
-        let task = engine.makeTask(partition: number)
-        for store in task.context.stores {
-            let changelog = TopicPartition(
-                topic: changelogTopicName(app: app.name, store: store.name), partition: number)
-            var records = 0
-            try await app.broker.readToEnd(changelog) { view in
-                try task.restore(storeNamed: store.name, from: view)
-                records += 1
-            }
-            logger.debug(
-                "state restored",
-                metadata: [
-                    "store": "\(store.name)", "topic": "\(changelog.topic)", "partition": "\(number)",
-                    "records": "\(records)",
-                ])
-        }
-        engine.install(task)
+    /// The end of a backtest's input: every open window closes, as if the watermark reached the end of time.
+    private func finishInput() async throws {
+        try engine.signal(.watermark(EventTime(milliseconds: .max)))
+        try produceOutputs()
     }
 
     /// Measures the lag of the assigned partitions for the metric and the readiness status. A failed
     /// measurement is logged and leaves the last values in place: it is not a reason to stop processing.
-    private func measureLag(_ consumer: any BrokerConsumer) async {
+    func measureLag() async {
         lastLagMeasurement = elapsed
         let partitions = assigned.sorted()
         guard !partitions.isEmpty else { return }
@@ -305,12 +256,10 @@ final class AppRuntime<C: Clock<Duration>> {
         }
     }
 
-    /// Flush sinks and the producer, then write the changelogs, then commit the offsets.
-    ///
-    /// The changelogs go out only once the outputs are delivered: at least once, a crash in between must not
-    /// leave a restored state saying a window was emitted whose output was lost. (Under exactly-once all of it
-    /// commits in one transaction anyway.)
-    private func checkpoint(consumer: any BrokerConsumer, producer: any BrokerProducer) async throws {
+    /// Flushes the sinks and the producer, writes the changelogs, then commits the offsets of the owned partitions
+    /// (``Checkpoint``). Under exactly-once the commit is the transaction's; one that must be aborted is aborted
+    /// and the records since the last commit are processed again (``recoverFromAbortedTransaction(_:)``).
+    func checkpoint() async throws {
         let began = ContinuousClock.now
         failures.flush(to: logger)
         if let metadata = pendingMetadata {
@@ -318,36 +267,21 @@ final class AppRuntime<C: Clock<Duration>> {
             pendingMetadata = nil
         }
         let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
-        let sinkCheckpoint = SinkCheckpoint(group: app.name, nextOffsets: offsets)
-        for sink in app.graph.sinks {
-            let flushBegan = ContinuousClock.now
-            try await sink.flush(checkpoint: sinkCheckpoint)
-            metrics.recordSinkFlush(sink: sink.name, duration: flushBegan.duration(to: .now))
-        }
-        try await flush(producer)
-        let changelogs = try engine.drainChangelogs(now: .now)
-        if !changelogs.isEmpty {
-            for record in changelogs { try producer.send(record) }
-            try await flush(producer)
-        }
+        let sequence = Checkpoint(offsets: offsets, group: app.name)
         if isExactlyOnce {
-            try await producer.commitTransaction(offsets: offsets, consumer: consumer)
+            do {
+                try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
+                try await producer.commitTransaction(offsets: offsets, consumer: consumer)
+            } catch let error as StreamAppError where error.code == .transactionAborted {
+                try await recoverFromAbortedTransaction(error)
+            }
             try await producer.beginTransaction()
-        } else if !offsets.isEmpty {
+        } else {
+            try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
             try await consumer.commit(offsets)
         }
         let duration = began.duration(to: .now)
         metrics.recordCheckpoint(duration: duration, storeSizes: engine.storeSizes)
         logger.trace("checkpoint", metadata: ["partitions": "\(offsets.count)", "duration": "\(duration)"])
-    }
-
-    /// Waits until everything sent is delivered, counting a failed delivery.
-    private func flush(_ producer: any BrokerProducer) async throws {
-        do {
-            try await producer.flush()
-        } catch {
-            metrics.recordDeliveryError()
-            throw error
-        }
     }
 }

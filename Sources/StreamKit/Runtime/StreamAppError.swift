@@ -18,6 +18,9 @@ public struct StreamAppError: Error, Sendable, CustomStringConvertible {
         public static let recordFailed = Code(name: "recordFailed")
         /// The broker or a sink failed.
         public static let io = Code(name: "io")
+        /// The open transaction cannot commit (the consumer group moved on, or the broker aborted it) and must
+        /// be aborted; the runtime aborts it and processes the records since the last commit again.
+        public static let transactionAborted = Code(name: "transactionAborted")
     }
 
     /// The kind of failure.

@@ -14,6 +14,16 @@ public protocol StreamBroker: Sendable {
     /// Calls `body` for every committed record of a partition, from the beginning to its current end
     /// (changelog restore).
     func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
+    /// Deletes the records of each partition below the given offset, as far as the broker can: the runtime purges
+    /// repartition topics up to the group's committed offsets after each commit, since they have no time
+    /// retention. Deleting is an optimisation that loses nothing the app still needs; a failure can be logged and
+    /// tried again with the next commit. The default does nothing (a broker that cannot delete records).
+    func deleteRecords(before offsets: [TopicPartition: Int64]) async throws
+}
+
+extension StreamBroker {
+    /// Does nothing: the broker keeps every record.
+    public func deleteRecords(before offsets: [TopicPartition: Int64]) async throws {}
 }
 
 /// A consumer: group membership, batched polling, commits, pause and resume.
@@ -36,6 +46,18 @@ public protocol BrokerConsumer: AnyObject {
     /// record. The runtime asks after each assignment and about once a second, for the lag metric and
     /// readiness; it may cost a request to the broker per partition.
     func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]
+    /// Gives up partitions that a poll reported as `.revoked`, once the app has checkpointed them.
+    ///
+    /// Until this call the consumer still owns them: the group waits, and commits for them are accepted. The
+    /// runtime calls it after it has flushed the outputs of those partitions, written their changelogs and
+    /// committed their offsets (or committed the transaction), so the next owner starts exactly there.
+    func release(_ partitions: [TopicPartition]) async throws
+    /// Moves the read position of assigned partitions back to the group's committed offsets: after an aborted
+    /// transaction, the records since the last commit are read again.
+    func rewind(_ partitions: [TopicPartition]) async throws
+    /// The offset after the last record of each partition now: the high watermark, or under read-committed
+    /// the last stable offset. A backtest reads each partition up to the end it had when it was assigned.
+    func endOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]
     /// Leaves the group.
     func close() async throws
 }
@@ -62,11 +84,17 @@ public struct BrokerPoll {
     public var events: [AssignmentEvent]
     /// Records, one batch per partition.
     public var batches: [any RecordBatch]
+    /// Partitions whose end this poll reached, with the offset of that end (the next offset to read there):
+    /// nothing more was there to read when the poll returned.
+    public var endsReached: [TopicPartition: Int64]
 
     /// Makes a poll result.
-    public init(events: [AssignmentEvent] = [], batches: [any RecordBatch] = []) {
+    public init(
+        events: [AssignmentEvent] = [], batches: [any RecordBatch] = [], endsReached: [TopicPartition: Int64] = [:]
+    ) {
         self.events = events
         self.batches = batches
+        self.endsReached = endsReached
     }
 }
 
@@ -74,8 +102,12 @@ public struct BrokerPoll {
 public enum AssignmentEvent: Hashable, Sendable {
     /// These partitions now belong to this consumer; restore their state before processing.
     case assigned([TopicPartition])
-    /// These partitions were taken away; checkpoint them before they go.
+    /// These partitions are being taken away: checkpoint them, then ``BrokerConsumer/release(_:)`` them. No
+    /// record of them is handed out after this event.
     case revoked([TopicPartition])
+    /// These partitions were taken away without an orderly revoke (the member's session expired): another
+    /// member may already process them, so their uncommitted work is dropped, never committed.
+    case lost([TopicPartition])
 }
 
 /// Records of one partition, lent in place.

@@ -7,7 +7,7 @@
 ///     #expect(try h.values(in: bars) == [...])
 ///
 /// Every `send` processes the record and everything it causes (repartition topics included) before it
-/// returns. `checkpoint()` writes changelogs, flushes sinks and commits offsets as the runtime does;
+/// returns. `checkpoint()` flushes sinks, writes changelogs and commits offsets in the runtime's order;
 /// `restart()` throws away all in-memory state as a crash would and rebuilds it from the changelogs
 /// and committed offsets.
 public final class PipelineHarness {
@@ -21,6 +21,8 @@ public final class PipelineHarness {
     private var positions: [TopicPartition: Int64] = [:]
     private var pendingMetadata: RawRecord?
     private let metrics: AppMetrics
+    /// Appends what the checkpoint writes (changelogs) to the broker, as the runtime's producer would.
+    private let producer: any BrokerProducer
 
     /// Prepares the app's topics and tasks, restoring state from earlier checkpoints on the same broker.
     ///
@@ -35,6 +37,7 @@ public final class PipelineHarness {
         self.clock = clock
         engine = PipelineEngine(app: app)
         metrics = AppMetrics(app: app)
+        producer = InMemoryProducer(broker: broker, isTransactional: false)
         try start()
     }
 
@@ -144,18 +147,16 @@ public final class PipelineHarness {
 
     // MARK: - Checkpoints and crashes
 
-    /// Writes changelogs, flushes sinks and commits offsets, as the runtime's checkpoint does.
+    /// Flushes sinks, writes changelogs and commits offsets: the runtime's checkpoint sequence (`Checkpoint`), on
+    /// the in-memory broker.
     public func checkpoint() async throws {
         if let metadata = pendingMetadata {
             broker.append(metadata)
             pendingMetadata = nil
         }
-        for record in try engine.drainChangelogs(now: .now) { broker.append(record) }
-        let offsets = engine.nextOffsets
-        for sink in app.graph.sinks {
-            try await sink.flush(checkpoint: SinkCheckpoint(group: app.name, nextOffsets: offsets))
-        }
-        broker.commit(offsets, group: app.name)
+        let sequence = Checkpoint(offsets: engine.nextOffsets, group: app.name)
+        try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
+        broker.commit(sequence.offsets, group: app.name)
         metrics.recordCheckpoint(duration: .zero, storeSizes: engine.storeSizes)
     }
 

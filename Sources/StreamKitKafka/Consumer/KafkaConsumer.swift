@@ -23,7 +23,14 @@ public final class KafkaConsumer: Sendable {
     private let blocking: BlockingCalls
 
     /// Makes the consumer; throws ``KafkaError`` naming the property if librdkafka rejects the configuration.
-    public init(configuration: KafkaConfiguration) throws(KafkaError) {
+    public convenience init(configuration: KafkaConfiguration) throws(KafkaError) {
+        try self.init(configuration: configuration, defersRevocation: false)
+    }
+
+    /// Makes the consumer. With `defersRevocation`, an orderly revoke keeps the partitions assigned (the group
+    /// waits, commits for them are still accepted) until ``release(_:)``; StreamKit's runtime checkpoints them in
+    /// between.
+    init(configuration: KafkaConfiguration, defersRevocation: Bool) throws(KafkaError) {
         // librdkafka 2.0 needs a group even for assigned partitions; one of our own, never committed to, keeps
         // an assign-only consumer working. The caller's settings are applied after these and win.
         let unmanaged: [(name: String, value: String)] =
@@ -34,7 +41,7 @@ public final class KafkaConsumer: Sendable {
             ]
             : []
         let config = try RdKafkaConfig(configuration, defaults: unmanaged)
-        let rebalance = RdKafkaRebalanceBuffer()
+        let rebalance = RdKafkaRebalanceBuffer(defersRevocation: defersRevocation)
         config.setRebalanceCallback(rebalance)
         client = try RdKafkaClient(.consumer, config: config, callbackContext: rebalance)
         queue = RdKafkaQueue.consumer(of: client)
@@ -75,16 +82,10 @@ public final class KafkaConsumer: Sendable {
         rebalance.drain()
     }
 
-    /// Makes the next group assignment of these partitions start at the given offsets rather than at the
-    /// committed ones (used when a commit was refused during a rebalance, so progress is not read twice).
-    func setStartOffsetsForNextAssignment(_ offsets: [KafkaTopicPartition: Int64]) {
-        rebalance.setStartOffsets(offsets)
-    }
-
-    /// Withdraws start offsets set by ``setStartOffsetsForNextAssignment(_:)`` that no assignment used yet.
-    @discardableResult
-    func takeStartOffsetsForNextAssignment(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
-        rebalance.takeStartOffsets(for: partitions)
+    /// Gives up partitions whose revoke was deferred (see ``init(configuration:defersRevocation:)``): the group's
+    /// rebalance goes on from here.
+    func release(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try client.unassign(partitions)
     }
 
     // MARK: - Polling
@@ -136,6 +137,7 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group (after a final revoke, reported by ``drainRebalanceEvents()``) and stops fetching.
     /// Commits consumed offsets first if auto-commit is on. Runs on a Dispatch thread.
     public func close() async throws(KafkaError) {
+        rebalance.isClosing.store(true, ordering: .releasing)
         try await blockingRun { client throws(KafkaError) in try client.closeConsumer() }
     }
 

@@ -7,19 +7,22 @@ import StreamKit
 /// pool), turns the rebalance events buffered meanwhile into `AssignmentEvent`s and the records into
 /// per-partition batches read in place.
 ///
-/// A commit that the coordinator refuses because a rebalance is under way (`REBALANCE_IN_PROGRESS`,
-/// `ILLEGAL_GENERATION`, `UNKNOWN_MEMBER_ID`) is not an error of the app: the offsets are kept, the next
-/// assignment of those partitions to this member starts from them, and they are committed again once the
-/// group is stable. A partition that goes to another member then restarts from the last offset the
-/// group committed (at-least-once).
+/// **Rebalances.** An orderly revoke is deferred: the partitions stay assigned (the group waits for this member)
+/// until the runtime has checkpointed them and calls ``release(_:)``, so their offsets are committed while the
+/// member still owns them and the next owner starts exactly after the last processed record. Records of a
+/// revoked partition that arrive in the same poll as the revoke are not handed out; they belong to the next
+/// owner. Lost partitions (the session expired) are reported as `.lost` and are already gone.
 final class KafkaBrokerConsumer: BrokerConsumer {
     let consumer: KafkaConsumer
     private let logger: Logger
     private var assigned: Set<TopicPartition> = []
-    private var refusedCommit: [TopicPartition: Int64] = [:]
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
-        consumer = try KafkaConsumer(configuration: configuration)
+        var configuration = configuration
+        // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
+        // partition got there, also when its last offsets are transaction markers that are never delivered.
+        configuration.properties["enable.partition.eof"] = "true"
+        consumer = try KafkaConsumer(configuration: configuration, defersRevocation: true)
         self.logger = logger
     }
 
@@ -41,59 +44,66 @@ final class KafkaBrokerConsumer: BrokerConsumer {
                 let added = Set(partitions.map(TopicPartition.init)).subtracting(assigned)
                 assigned.formUnion(added)
                 if !added.isEmpty { events.append(.assigned(added.sorted())) }
-            case .revoked(let partitions, _):
+            case .revoked(let partitions, let lost):
                 let removed = Set(partitions.map(TopicPartition.init)).intersection(assigned)
                 assigned.subtract(removed)
                 touched.formUnion(removed)
-                if !removed.isEmpty { events.append(.revoked(removed.sorted())) }
+                if !removed.isEmpty { events.append(lost ? .lost(removed.sorted()) : .revoked(removed.sorted())) }
             case .failed(let error):
-                // librdkafka has unassigned everything and rejoins; the app checkpoints what it held.
+                // librdkafka has unassigned everything and rejoins: what this member held is lost to it.
                 logger.warning("rebalance failed; rejoining", metadata: ["error": "\(error)"])
                 touched.formUnion(assigned)
-                if !assigned.isEmpty { events.append(.revoked(assigned.sorted())) }
+                if !assigned.isEmpty { events.append(.lost(assigned.sorted())) }
                 assigned = []
             }
         }
-        if events.contains(where: { if case .assigned = $0 { true } else { false } }) {
-            await retryRefusedCommit()
-        }
-        // Records fetched before a revoke in this same poll are dropped: they are read again from the committed
-        // offset by whichever member owns the partition now.
+        // Records of partitions revoked in this same poll are not handed out: the next owner reads them from the
+        // offsets this member commits before it releases them.
         let batches = KafkaRecordBatch.split(messages).filter {
             assigned.contains($0.topicPartition) && !touched.contains($0.topicPartition)
         }
-        return BrokerPoll(events: events, batches: batches)
+        var ends: [TopicPartition: Int64] = [:]
+        for (partition, offset) in messages.endsOfPartition {
+            let partition = TopicPartition(partition)
+            if assigned.contains(partition), !touched.contains(partition) { ends[partition] = offset }
+        }
+        return BrokerPoll(events: events, batches: batches, endsReached: ends)
     }
 
+    /// Commits offsets; a refusal because the group moved on (a rebalance this member was too slow for) is
+    /// logged, not thrown: the next owner of those partitions starts from the offsets committed before, and
+    /// reads the records since then again (at-least-once).
     func commit(_ offsets: [TopicPartition: Int64]) async throws {
         guard !offsets.isEmpty else { return }
         do {
             try await consumer.commit(Self.kafka(offsets))
         } catch {
             guard Self.isRefusedForRebalance(error) else { throw error }
-            refusedCommit.merge(offsets) { _, new in new }
-            consumer.setStartOffsetsForNextAssignment(Self.kafka(refusedCommit))
             logger.notice(
-                "commit refused during a rebalance; kept for the next assignment",
-                metadata: ["error": "\(error)", "offsets": "\(offsets.count)"])
+                "commit refused: the group rebalanced without this member; the next owners read these partitions again from the offsets committed before",
+                metadata: ["error": "\(error)", "partitions": "\(offsets.keys.sorted())"])
         }
     }
 
-    /// Commits the offsets refused during the last rebalance for the partitions this member holds again, and
-    /// forgets the rest (their new owner starts from the group's committed offset).
-    private func retryRefusedCommit() async {
-        guard !refusedCommit.isEmpty else { return }
-        let owned = refusedCommit.filter { assigned.contains($0.key) }
-        _ = consumer.takeStartOffsetsForNextAssignment(Array(Self.kafka(refusedCommit).keys))
-        refusedCommit = [:]
+    func release(_ partitions: [TopicPartition]) async throws {
+        guard !partitions.isEmpty else { return }
+        try consumer.release(partitions.map(KafkaTopicPartition.init))
+    }
+
+    func rewind(_ partitions: [TopicPartition]) async throws {
+        let owned = partitions.filter(assigned.contains)
         guard !owned.isEmpty else { return }
-        do {
-            try await consumer.commit(Self.kafka(owned))
-        } catch {
-            refusedCommit = owned
-            logger.notice(
-                "commit after rebalance refused; retried at the next checkpoint", metadata: ["error": "\(error)"])
+        let committed = try await consumer.committedOffsets(for: owned.map(KafkaTopicPartition.init))
+        // Where nothing is committed yet, the group starts where `auto.offset.reset` says: the beginning.
+        try await consumer.seek(committed.mapValues { $0.absolute == nil ? .beginning : $0 })
+    }
+
+    func endOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+        var ends: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            ends[partition] = try await consumer.watermarks(for: KafkaTopicPartition(partition)).high
         }
+        return ends
     }
 
     func seek(_ partition: TopicPartition, to offset: Int64) throws {

@@ -5,11 +5,13 @@ import StreamKit
 final class KafkaBrokerProducer: BrokerProducer {
     private let producer: KafkaProducer
     private let flushTimeout: Duration
+    private let transactionalID: String?
 
     /// Makes the producer; a transactional one registers its id (fencing older producers with it) before use.
     init(configuration: KafkaConfiguration, flushTimeout: Duration) async throws(KafkaError) {
         producer = try KafkaProducer(configuration: configuration)
         self.flushTimeout = flushTimeout
+        transactionalID = configuration.transactionalID
         if configuration.transactionalID != nil { try await producer.initTransactions() }
     }
 
@@ -29,16 +31,52 @@ final class KafkaBrokerProducer: BrokerProducer {
         try producer.beginTransaction()
     }
 
+    /// Commits the transaction with the consumer's offsets and its group metadata (generation and member), so a
+    /// member that the group has replaced cannot commit (KIP-447 fencing).
+    ///
+    /// - Throws: `StreamAppError.transactionAborted` when the transaction must be aborted (the group moved on,
+    ///   the coordinator aborted it); `StreamAppError.configuration` when another producer with the same
+    ///   transactional id fenced this one, which means two running instances share an instance id.
     func commitTransaction(offsets: [TopicPartition: Int64], consumer: any BrokerConsumer) async throws {
         guard let consumer = consumer as? KafkaBrokerConsumer else {
             throw KafkaError(
                 code: .invalidArgument, reason: "the consumer of a Kafka transaction must be a Kafka consumer")
         }
-        if !offsets.isEmpty {
-            try await producer.sendOffsetsToTransaction(
-                KafkaBrokerConsumer.kafka(offsets), groupMetadata: try consumer.consumer.groupMetadata())
+        do {
+            if !offsets.isEmpty {
+                try await producer.sendOffsetsToTransaction(
+                    KafkaBrokerConsumer.kafka(offsets), groupMetadata: try consumer.consumer.groupMetadata())
+            }
+            var attempt = 1
+            while true {
+                do {
+                    return try await producer.commitTransaction()
+                } catch where error.isRetriable && attempt < 5 {
+                    attempt += 1
+                }
+            }
+        } catch {
+            throw translated(error)
         }
-        try await producer.commitTransaction()
+    }
+
+    /// The core's view of a transaction failure: abort-and-redo, a shared transactional id, or the error as is.
+    private func translated(_ error: KafkaError) -> any Error {
+        if [.invalidProducerEpoch, .producerFenced].contains(error.code)
+            || (error.isFatal && error.reason.localizedCaseInsensitiveContains("fenced"))
+        {
+            return StreamAppError(
+                .configuration,
+                "the transactional producer '\(transactionalID ?? "")' was fenced by a newer producer with the same "
+                    + "transactional id: two running instances of the app share an instance id; give each instance "
+                    + "its own (StreamApp(instanceID:), --instance-id) (\(error))")
+        }
+        if error.requiresAbort || [.illegalGeneration, .unknownMemberID, .rebalanceInProgress, .fencedInstanceID]
+            .contains(error.code)
+        {
+            return StreamAppError(.transactionAborted, "the transaction must be aborted: \(error)")
+        }
+        return error
     }
 
     func abortTransaction() async throws {

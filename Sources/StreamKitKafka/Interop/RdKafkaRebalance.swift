@@ -1,25 +1,17 @@
 internal import CRdKafka
 import Synchronization
 
-/// The rebalance callback's context: the events it buffers for Swift code to drain, and start offsets that
-/// Swift code asked to apply to partitions when they are next assigned.
+/// The rebalance callback's context: the events it buffers for Swift code to drain, and whether an orderly
+/// revocation waits for Swift code to release the partitions.
 final class RdKafkaRebalanceBuffer: Sendable {
     private let events = Mutex<[KafkaRebalanceEvent]>([])
-    private let startOffsets = Mutex<[KafkaTopicPartition: Int64]>([:])
+    /// When set, an orderly revoke leaves the partitions assigned until ``KafkaConsumer/release(_:)``: the group
+    /// waits, and the application can still commit for them. Otherwise the callback unassigns at once.
+    let defersRevocation: Bool
+    /// Set when the consumer starts closing: its final revoke cannot wait for the application.
+    let isClosing = Atomic<Bool>(false)
 
-    /// Makes the next assignment of these partitions start at these offsets instead of the committed ones.
-    func setStartOffsets(_ offsets: [KafkaTopicPartition: Int64]) {
-        startOffsets.withLock { $0.merge(offsets) { _, new in new } }
-    }
-
-    /// Removes and returns the start offsets set for any of `partitions`.
-    func takeStartOffsets(for partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
-        startOffsets.withLock { offsets in
-            var taken: [KafkaTopicPartition: Int64] = [:]
-            for partition in partitions { taken[partition] = offsets.removeValue(forKey: partition) }
-            return taken
-        }
-    }
+    init(defersRevocation: Bool) { self.defersRevocation = defersRevocation }
 
     func append(_ event: KafkaRebalanceEvent) {
         events.withLock { $0.append(event) }
@@ -59,16 +51,6 @@ private func rdKafkaRebalanceCallback(
     var failure: KafkaError?
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-        // Offsets set before the assignment replace the committed ones; set in the list given to librdkafka, they
-        // take effect without a race against its committed-offset lookup.
-        let starts = buffer.takeStartOffsets(for: topicPartitions)
-        if !starts.isEmpty, let list = partitions {
-            for index in 0..<Int(list.pointee.cnt) {
-                let element = list.pointee.elems[index]
-                let key = KafkaTopicPartition(topic: String(cString: element.topic), partition: Int(element.partition))
-                if let offset = starts[key] { list.pointee.elems[index].offset = offset }
-            }
-        }
         failure =
             cooperative
             ? RdKafkaErrors.take(rd_kafka_incremental_assign(rk, partitions))
@@ -76,14 +58,35 @@ private func rdKafkaRebalanceCallback(
         buffer.append(.assigned(topicPartitions))
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         let lost = rd_kafka_assignment_lost(rk) != 0
-        failure =
-            cooperative
-            ? RdKafkaErrors.take(rd_kafka_incremental_unassign(rk, partitions))
-            : RdKafkaErrors.error(rd_kafka_assign(rk, nil))
+        // An orderly revoke can wait for the application (librdkafka holds the rebalance until the unassign
+        // call); lost partitions, and the final revoke of a closing consumer, cannot.
+        if !buffer.defersRevocation || lost || buffer.isClosing.load(ordering: .acquiring) {
+            failure = RdKafkaClient.unassign(rk, partitions, cooperative: cooperative)
+        }
         buffer.append(.revoked(topicPartitions, lost: lost))
     default:
         _ = rd_kafka_assign(rk, nil)
         failure = RdKafkaErrors.error(err)
     }
     if let failure { buffer.append(.failed(failure)) }
+}
+
+extension RdKafkaClient {
+    /// Gives up `partitions` (all of them under the eager protocol) after a revoke the application deferred.
+    func unassign(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        let list = RdKafkaTopicPartitionList(partitions.map { ($0, KafkaOffset.invalid.rawValue) })
+        try withHandle { rk throws(KafkaError) in
+            let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) == "COOPERATIVE" } ?? false
+            if let failure = list.withList({ Self.unassign(rk, $0, cooperative: cooperative) }) { throw failure }
+        }
+    }
+
+    /// Unassigns incrementally (cooperative protocol) or entirely (eager).
+    fileprivate static func unassign(
+        _ rk: OpaquePointer, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, cooperative: Bool
+    ) -> KafkaError? {
+        cooperative
+            ? RdKafkaErrors.take(rd_kafka_incremental_unassign(rk, partitions))
+            : RdKafkaErrors.error(rd_kafka_assign(rk, nil))
+    }
 }

@@ -4,11 +4,9 @@ import Testing
 
 /// StreamKit apps on Kafka: the runtime's scenarios of `AppRuntimeTests`, here on `.kafka(.embedded)`.
 ///
-/// Backtests wait `idle` with no records before they close every window and stop; it has to cover the first
-/// group join, which librdkafka's mock cluster delays by 3 s (as Kafka's `group.initial.rebalance.delay.ms`).
+/// Backtests stop at the end offsets captured when their partitions are assigned, then close every window.
 @Suite("StreamKit apps on Kafka")
 struct KafkaStreamAppTests {
-    static let idle = Duration.seconds(6)
 
     /// JSON ticks → 1 s tumbling count and sum per symbol (store `bars`) → `output`.
     static func barsApp(
@@ -45,7 +43,7 @@ struct KafkaStreamAppTests {
         }
         try await StreamAppSupport.produce(ticks, to: input, on: broker)
 
-        try await app.run(mode: .backtest(idle: Self.idle))
+        try await app.run(mode: .backtest)
 
         let expected = ExpectedWindow.reference(ticks, sizeMs: 1_000)
         #expect(expected.count == 21)
@@ -74,7 +72,7 @@ struct KafkaStreamAppTests {
         try await StreamAppSupport.produceRaw(
             [valid(1), valid(2), malformed, valid(3), wrongType, valid(4)], to: input, on: broker)
 
-        try await app.run(mode: .backtest(idle: Self.idle))
+        try await app.run(mode: .backtest)
 
         let doubled = try await StreamAppSupport.readAll(output, on: broker, atLeast: 4).map {
             try Serde<Double>.json.decode($0.value ?? [])
@@ -116,7 +114,7 @@ struct KafkaStreamAppTests {
 
         try await StreamAppSupport.produce(Array(ticks[15...]), to: input, on: broker)
         let second = try Self.barsApp(name, on: broker, input: input, output: output)
-        try await second.run(mode: .backtest(idle: Self.idle))
+        try await second.run(mode: .backtest)
 
         // [1000, 2000) holds ticks 10…19: without the restored state the second instance would count only 15…19.
         let expected = ExpectedWindow.reference(ticks, sizeMs: 1_000)
@@ -193,7 +191,7 @@ struct KafkaStreamAppBrokerTests {
         }
         try await producer.flush(timeout: .seconds(10))
 
-        try await app.run(mode: .backtest(idle: .seconds(10)))
+        try await app.run(mode: .backtest)
 
         let outputs = try await StreamAppSupport.readAll(
             output.name, on: broker, atLeast: 20, readCommitted: true, settle: .seconds(1))

@@ -69,7 +69,7 @@ struct ShutdownScenario {
 
         try await produce(Array(events[2_000...]))
         let second = try ShutdownScenario(name: name, input: input, broker: broker)
-        try await second.app.run(mode: .backtest(idle: idle))
+        try await second.app.run(mode: .untilIdle(idle))
 
         // Nothing lost, nothing twice.
         let processed = first.seen.flushedValues + second.seen.flushedValues

@@ -22,7 +22,7 @@ struct AsyncSequenceSourceTests {
 
     @Test func runsUnderTheRuntimeWithNoTopics() async throws {
         let (app, sink) = try build()
-        try await app.run(mode: .backtest(idle: .milliseconds(20)))
+        try await app.run(mode: .backtest)
         // Windows [0,1000), [1000,2000) hold 1 000 ms × 4 ticks / 4 keys = 1 000 per key; [2000,2500) 500.
         let counts = Dictionary(grouping: sink.flushedValues, by: \.start.milliseconds).mapValues { $0.map(\.value) }
         #expect(counts[0] == [1_000, 1_000, 1_000, 1_000])

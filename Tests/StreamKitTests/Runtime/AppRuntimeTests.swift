@@ -25,7 +25,7 @@ struct AppRuntimeTests {
                     topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
                     timestamp: .init(milliseconds: t.tsEventMs)))
         }
-        try await app.run(mode: .backtest(idle: .milliseconds(50)))
+        try await app.run(mode: .backtest)
 
         // 100 ticks 50 ms apart span [0, 5000): 5 windows × 4 symbols, 5 ticks each (20 per second / 4).
         let results = sink.flushedValues
@@ -61,7 +61,7 @@ struct AppRuntimeTests {
                     topic: "ticks", key: Array(t.symbol.utf8), value: try Serde<Tick>.json.encode(t),
                     timestamp: .init(milliseconds: t.tsEventMs)))
         }
-        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+        try await app.run(mode: .backtest)
         let actual = Dictionary(
             uniqueKeysWithValues: sink.flushedValues.map { ("\($0.key)@\($0.start.milliseconds)", $0.value) })
         #expect(actual == expected)
@@ -79,7 +79,7 @@ struct AppRuntimeTests {
                 RawRecord(
                     topic: "in", key: Array("k".utf8), value: Array("\(i)".utf8), timestamp: .init(milliseconds: 0)))
         }
-        try await app.run(mode: .backtest(idle: .milliseconds(20)))
+        try await app.run(mode: .backtest)
         let doubled = try broker.records(in: "out").map { try Serde<Int>.json.decode($0.value ?? []) }
         #expect(doubled == (1...10).map { $0 * 2 })
         #expect(broker.committedOffsets(group: "eos")[TopicPartition(topic: "in", partition: 0)] == 10)

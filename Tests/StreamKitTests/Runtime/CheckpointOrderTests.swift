@@ -20,7 +20,7 @@ struct CheckpointOrderTests {
                 key: ["A", "B", "C"][i % 3],
                 to: "ticks", at: Int64(i * 10))
         }
-        try await app.run(mode: .backtest(idle: .milliseconds(50)))
+        try await app.run(mode: .backtest)
 
         let steps = broker.steps
         let isChangelog = { (step: RecordingBroker.Step) in

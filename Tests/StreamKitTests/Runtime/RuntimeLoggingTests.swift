@@ -22,7 +22,7 @@ struct RuntimeLoggingTests {
         broker.createTopic(input.spec)
         for value in [3, 0, 7, -1] { try broker.appendJSON(value, key: "k", to: "in") }
 
-        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+        try await app.run(mode: .backtest)
 
         let entries = log.entries
         #expect(entries.allSatisfy { $0.metadata["app"] == "logged" })
@@ -63,7 +63,7 @@ struct RuntimeLoggingTests {
                     topic: "in", key: Array("k".utf8), value: Array(value.utf8), timestamp: .init(milliseconds: 0)))
         }
 
-        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+        try await app.run(mode: .backtest)
 
         // "x" and "{" are not JSON integers: two records skipped at the deserialize stage, one warning.
         let warnings = log.entries.filter { $0.level == .warning }

@@ -27,7 +27,7 @@ struct RuntimeMetricsTests {
             RawRecord(
                 topic: "orders.b", key: Array("k".utf8), value: Array("x".utf8), timestamp: .init(milliseconds: 0)))
 
-        try await app.run(mode: .backtest(idle: .milliseconds(30)))
+        try await app.run(mode: .backtest)
 
         func counter(_ name: String, _ dimensions: [(String, String)]) throws -> Int64 {
             try metrics.expectCounter(name, [("app", "counted")] + dimensions).totalValue
@@ -57,7 +57,7 @@ struct RuntimeMetricsTests {
         for value in 0..<10 { try broker.appendJSON(value, key: "k", to: "in") }
 
         // Lag is measured at the assignment, then once a second: an idle time above a second sees a second one.
-        try await app.run(mode: .backtest(idle: .milliseconds(1_200)))
+        try await app.run(mode: .untilIdle(.milliseconds(1_200)))
 
         let lag = try metrics.expectGauge(
             StreamMetricName.consumerLag, [("app", "lagging"), ("topic", "in"), ("partition", "0")])

@@ -52,7 +52,7 @@ struct RuntimeStatusTests {
         #expect(sink.values.isEmpty)
 
         try broker.appendJSON(1, key: "k", to: "in")
-        try await app.run(mode: .backtest(idle: .milliseconds(20)))
+        try await app.run(mode: .backtest)
         #expect(sink.flushedValues == [10])
     }
 

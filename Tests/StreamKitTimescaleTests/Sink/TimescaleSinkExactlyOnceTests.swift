@@ -100,7 +100,7 @@ struct TimescaleSinkExactlyOnceTests {
 
         try produce(makeTicks(70..<100), to: broker)
         let (app, sink, fault) = try Self.makeApp(broker: broker, schema: schema)
-        try await app.run(mode: .backtest(idle: .milliseconds(200)))
+        try await app.run(mode: .backtest)
 
         // The runtime seeks to the database's offsets (55) on assignment, ahead of the broker's (40), and
         // reads nothing before the seek: only 55..<100 arrive, none of them twice.

@@ -21,7 +21,7 @@ struct TimescaleSinkTests {
             .aggregate(into: Bar.empty) { bar, tick in bar.add(tick) }
             .final()
             .to(sink)
-        try await app.run(mode: .backtest(idle: .milliseconds(200)))
+        try await app.run(mode: .backtest)
         return sink
     }
 
@@ -85,7 +85,7 @@ struct TimescaleSinkTests {
         // one, which finds the buffer empty and writes nothing.
         broker.createTopic(ticks.spec)
         try produce(makeTicks(0..<10_000), to: broker)
-        try await app.run(mode: .backtest(idle: .milliseconds(200)))
+        try await app.run(mode: .backtest)
 
         #expect(sink.statistics.flushCount == 3)
         #expect(sink.statistics.writtenRowCount == 10_000 && sink.statistics.bufferedRowCount == 0)

@@ -149,7 +149,7 @@ extension AllCommand {
         func runToEndOfInput() async throws {
             let aggregate = aggregate
             try await withGracefulShutdownHandler {
-                try await aggregate.run(mode: .backtest(idle: .seconds(3)))
+                try await aggregate.run(mode: .untilIdle(.seconds(3)))
             } onGracefulShutdown: {
                 aggregate.stop()
             }
