@@ -58,6 +58,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let rebalanceInProgress = Code(rawValue: 27)
         /// A newer producer with the same transactional id fenced this one (`INVALID_PRODUCER_EPOCH`).
         public static let invalidProducerEpoch = Code(rawValue: 47)
+        /// librdkafka's word for a producer that a newer one with the same transactional id fenced (`_FENCED`).
+        public static let fenced = Code(rawValue: -144)
         /// A newer producer with the same transactional id fenced this one (`PRODUCER_FENCED`).
         public static let producerFenced = Code(rawValue: 90)
         /// A newer member with the same `group.instance.id` replaced this one (`FENCED_INSTANCE_ID`).

@@ -81,7 +81,7 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         let runner = ExampleRunner(operations, logger: logger)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: "event-persistence")), broker: broker,
-            errors: .deadLetter(deadLetters), logger: logger, metrics: runner.metrics)
+            instanceID: naming.instanceID, errors: .deadLetter(deadLetters), logger: logger, metrics: runner.metrics)
         let counters = PersistenceCounters()
         let database = try await makeDatabaseSink(logger: logger)
         let pipeline = EventPersistencePipeline(

@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `--topic-prefix` and `--app-id`: run an example beside others on the same cluster (tests, staging) without
 /// sharing topics, consumer groups or state.
 package struct NamingOptions: ParsableArguments, Sendable {
@@ -17,6 +21,16 @@ package struct NamingOptions: ParsableArguments, Sendable {
             discussion: "Default: the example's or stage's own name.", valueName: "id"))
     package var appID: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "This instance's id among the running instances of the app (default: $STREAMKIT_INSTANCE_ID, else new per process).",
+            discussion:
+                "Under exactly-once the transactional id is '<app-id>-<instance-id>'. Give each running instance its own, "
+                + "stable across its restarts (a pod or host name), so a restart fences its predecessor at once.",
+            valueName: "id"))
+    package var instanceID: String? = environmentValue("STREAMKIT_INSTANCE_ID")
+
     package init() {}
 
     package mutating func validate() throws {
@@ -25,6 +39,9 @@ package struct NamingOptions: ParsableArguments, Sendable {
         }
         if let appID, appID.isEmpty || !Self.isTopicName(appID) {
             throw ValidationError("--app-id '\(appID)' must be 1–200 of a–z, A–Z, 0–9, '.', '_' and '-'")
+        }
+        if let instanceID, instanceID.isEmpty || !Self.isTopicName(instanceID) {
+            throw ValidationError("--instance-id '\(instanceID)' must be 1–200 of a–z, A–Z, 0–9, '.', '_' and '-'")
         }
     }
 
@@ -41,4 +58,11 @@ package struct NamingOptions: ParsableArguments, Sendable {
                 $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0))
             }
     }
+}
+
+/// The value of an environment variable, when set and not empty.
+private func environmentValue(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    let text = String(cString: value)
+    return text.isEmpty ? nil : text
 }

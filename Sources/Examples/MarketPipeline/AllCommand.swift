@@ -39,7 +39,8 @@ struct AllCommand: AsyncParsableCommand {
         let runner = ExampleRunner(operations, logger: logger)
         // Every run is a backtest of the feed it made: it ends, closing the last windows, once the feed stops.
         let pipeline = try MarketPipeline(
-            name: topics.applicationID, broker: broker, guarantee: processing.guarantee.processingGuarantee,
+            name: topics.applicationID, instanceID: topics.naming.instanceID, broker: broker,
+            guarantee: processing.guarantee.processingGuarantee,
             topics: names, tickFormat: tickFormat, database: database, closeAfterIdle: nil,
             exportingMetricsTo: runner.metrics, logger: logger)
         let orderbook = OrderbookFeed(

@@ -28,13 +28,15 @@ struct MarketPipeline {
     ///     gets its last bars; `nil` in a backtest, which closes them at the end of the input.
     ///   - exported: Where the app's metrics go besides the counts of the summary (Prometheus, for `/metrics`).
     init(
-        name: String, broker: some StreamBroker, guarantee: ProcessingGuarantee, topics: MarketTopics,
+        name: String, instanceID: String? = nil, broker: some StreamBroker, guarantee: ProcessingGuarantee,
+        topics: MarketTopics,
         tickFormat: Serde<Tick>, database: MarketDatabase?, closeAfterIdle: Duration?,
         exportingMetricsTo exported: (any MetricsFactory)? = nil, logger: Logger
     ) throws {
         let counting = metrics
         app = try StreamApp(
-            name: name, broker: broker, guarantee: guarantee, errors: .deadLetter(topics.invalid), logger: logger,
+            name: name, broker: broker, guarantee: guarantee, instanceID: instanceID,
+            errors: .deadLetter(topics.invalid), logger: logger,
             metrics: exported.map { MultiplexMetricsHandler(factories: [counting, $0]) } ?? counting)
         self.topics = topics
         let raw = app.topic(topics.raw, key: String.self, value: Tick.self, format: tickFormat, partitions: 3)

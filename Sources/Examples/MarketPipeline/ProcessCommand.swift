@@ -35,7 +35,8 @@ struct ProcessCommand: AsyncParsableCommand {
         let database = try await connection.makeDatabase(exactlyOnceGroup: exactlyOnce ? name : nil, logger: logger)
         let runner = ExampleRunner(operations, logger: logger)
         let pipeline = try MarketPipeline(
-            name: name, broker: broker, guarantee: processing.guarantee.processingGuarantee, topics: topics.topics,
+            name: name, instanceID: topics.naming.instanceID, broker: broker,
+            guarantee: processing.guarantee.processingGuarantee, topics: topics.topics,
             tickFormat: try topics.tickSerde(connection: connection), database: database,
             closeAfterIdle: replay.backtest ? nil : .seconds(10), exportingMetricsTo: runner.metrics, logger: logger)
         Console.line(

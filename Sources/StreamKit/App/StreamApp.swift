@@ -70,7 +70,7 @@ public final class StreamApp: @unchecked Sendable {
     ///   - instanceID: Which instance of the app this is. Under exactly-once each running instance needs its
     ///     own, and its transactional id is `<name>-<instanceID>` (Kafka Streams' EOS v2, KIP-447): a restart
     ///     with the same id fences the previous incarnation's producer and finishes its open transaction at
-    ///     once. By default a new id per process (host, process id and a random part), which is always safe;
+    ///     once. By default a new id for every app object (host, process id and a random part), which is always safe;
     ///     give a stable one (a pod or host name, `--instance-id`) so that a restarted instance does not leave
     ///     its predecessor's open transaction holding back read-committed readers until the transaction
     ///     timeout (10 s). Two running instances with the same id fence each other: the older one stops with an
@@ -100,7 +100,7 @@ public final class StreamApp: @unchecked Sendable {
             throw StreamAppError.configuration(
                 "instance id '\(instanceID)' is not usable: use 1–200 characters from a–z, A–Z, 0–9, '.', '_', '-'")
         }
-        self.instanceID = instanceID ?? Self.processInstanceID
+        self.instanceID = instanceID ?? Self.newInstanceID()
         if let repartitionPartitions, repartitionPartitions < 1 {
             throw StreamAppError.configuration("repartitionPartitions must be at least 1, not \(repartitionPartitions)")
         }
@@ -168,14 +168,16 @@ public final class StreamApp: @unchecked Sendable {
     /// The transactional id of this instance's producer under exactly-once: `<name>-<instanceID>`.
     public var transactionalID: String { "\(name)-\(instanceID)" }
 
-    /// A default instance id, new for every process: host name, process id and a random part.
-    static let processInstanceID: String = {
+    /// A default instance id, new for every app object: host name, process id and a random part.
+    static func newInstanceID() -> String {
         var host = [CChar](repeating: 0, count: 256)
-        let hostName = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
-        let safe = String(hostName.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0)) }.prefix(64))
-        let random = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        return "\(safe.isEmpty ? "host" : safe)-\(getpid())-\(random)"
-    }()
+        let hostName = gethostname(&host, host.count) == 0 ? String(cString: host) : ""
+        let usable = hostName.unicodeScalars.filter {
+            $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0))
+        }
+        let prefix = usable.isEmpty ? "host" : String(String.UnicodeScalarView(usable.prefix(64)))
+        return "\(prefix)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
 
     static func isTopicNamePart(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 200

@@ -25,6 +25,9 @@ final class AppRuntime<C: Clock<Duration>> {
     var producer: (any BrokerProducer)!
     /// How often the lag of the assigned partitions is measured, besides right after each assignment.
     private static var lagInterval: Duration { .seconds(1) }
+    /// The least time between two purges of consumed repartition records.
+    private static var purgeInterval: Duration { .seconds(5) }
+    private var lastPurge: Duration = .seconds(-3_600)
 
     init(app: StreamApp, clock: C) {
         self.app = app
@@ -168,6 +171,22 @@ final class AppRuntime<C: Clock<Duration>> {
         Set(app.graph.topics.values.filter { $0.roles.contains(.repartition) }.map(\.spec.name))
     }
 
+    /// Deletes the repartition records below the offsets just committed, as Kafka Streams purges them: the topics
+    /// keep no time retention (records carry their event time), so without this they would grow for ever. At most
+    /// every few seconds; a failed purge is logged and loses nothing.
+    private func purgeRepartitionTopics(below committed: [TopicPartition: Int64]) async {
+        guard elapsed - lastPurge >= Self.purgeInterval else { return }
+        let internalTopics = repartitionTopics
+        let purgeable = committed.filter { internalTopics.contains($0.key.topic) }
+        guard !purgeable.isEmpty else { return }
+        lastPurge = elapsed
+        do {
+            try await app.broker.deleteRecords(before: purgeable)
+        } catch {
+            logger.notice("could not purge consumed repartition records", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Reads what the `AsyncSequence` sources have ready into task 0; returns how many elements.
     private func drainAsyncSources(_ sources: [any AsyncSourceRoot]) throws -> Int {
         guard let task = engine.tasks[0] else { return 0 }
@@ -278,8 +297,16 @@ final class AppRuntime<C: Clock<Duration>> {
             try await producer.beginTransaction()
         } else {
             try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
-            try await consumer.commit(offsets)
+            do {
+                try await consumer.commit(offsets)
+            } catch let error as StreamAppError where error.code == .commitRefused {
+                logger.notice(
+                    "commit refused: the group rebalanced without this instance; the next owners read these partitions again from the offsets committed before",
+                    metadata: ["reason": "\(error.message)"])
+                return
+            }
         }
+        await purgeRepartitionTopics(below: offsets)
         let duration = began.duration(to: .now)
         metrics.recordCheckpoint(duration: duration, storeSizes: engine.storeSizes)
         logger.trace("checkpoint", metadata: ["partitions": "\(offsets.count)", "duration": "\(duration)"])

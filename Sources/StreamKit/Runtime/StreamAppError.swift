@@ -21,6 +21,9 @@ public struct StreamAppError: Error, Sendable, CustomStringConvertible {
         /// The open transaction cannot commit (the consumer group moved on, or the broker aborted it) and must
         /// be aborted; the runtime aborts it and processes the records since the last commit again.
         public static let transactionAborted = Code(name: "transactionAborted")
+        /// The consumer group refused a commit because it rebalanced without this instance; the next owners of
+        /// those partitions read again from the offsets committed before (at-least-once).
+        public static let commitRefused = Code(name: "commitRefused")
     }
 
     /// The kind of failure.

@@ -70,18 +70,17 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         return BrokerPoll(events: events, batches: batches, endsReached: ends)
     }
 
-    /// Commits offsets; a refusal because the group moved on (a rebalance this member was too slow for) is
-    /// logged, not thrown: the next owner of those partitions starts from the offsets committed before, and
-    /// reads the records since then again (at-least-once).
+    /// Commits offsets.
+    ///
+    /// - Throws: `StreamAppError.commitRefused` when the group moved on without this member (a rebalance it was
+    ///   too slow for): the next owners of those partitions start from the offsets committed before.
     func commit(_ offsets: [TopicPartition: Int64]) async throws {
         guard !offsets.isEmpty else { return }
         do {
             try await consumer.commit(Self.kafka(offsets))
         } catch {
             guard Self.isRefusedForRebalance(error) else { throw error }
-            logger.notice(
-                "commit refused: the group rebalanced without this member; the next owners read these partitions again from the offsets committed before",
-                metadata: ["error": "\(error)", "partitions": "\(offsets.keys.sorted())"])
+            throw StreamAppError(.commitRefused, "\(error) for \(offsets.keys.sorted())")
         }
     }
 

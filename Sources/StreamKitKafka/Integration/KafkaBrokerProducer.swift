@@ -16,6 +16,14 @@ final class KafkaBrokerProducer: BrokerProducer {
     }
 
     func send(_ record: RawRecord) throws {
+        do {
+            try enqueue(record)
+        } catch {
+            throw translated(error)
+        }
+    }
+
+    private func enqueue(_ record: RawRecord) throws(KafkaError) {
         try producer.enqueue(
             KafkaProducerMessage(
                 topic: record.topic, partition: record.partition, key: record.key, value: record.value,
@@ -24,7 +32,11 @@ final class KafkaBrokerProducer: BrokerProducer {
     }
 
     func flush() async throws {
-        try await producer.flush(timeout: flushTimeout)
+        do {
+            try await producer.flush(timeout: flushTimeout)
+        } catch {
+            throw translated(error)
+        }
     }
 
     func beginTransaction() async throws {
@@ -61,9 +73,12 @@ final class KafkaBrokerProducer: BrokerProducer {
     }
 
     /// The core's view of a transaction failure: abort-and-redo, a shared transactional id, or the error as is.
-    private func translated(_ error: KafkaError) -> any Error {
-        if [.invalidProducerEpoch, .producerFenced].contains(error.code)
-            || (error.isFatal && error.reason.localizedCaseInsensitiveContains("fenced"))
+    /// A fenced producer fails its later calls with other codes (purged queues, say); its fatal error tells.
+    private func translated(_ failure: KafkaError) -> any Error {
+        let error = producer.fatalError ?? failure
+        if transactionalID != nil,
+            [.fenced, .invalidProducerEpoch, .producerFenced].contains(error.code)
+                || (error.isFatal && error.reason.contains("fenced by a newer instance"))
         {
             return StreamAppError(
                 .configuration,

@@ -35,4 +35,37 @@ struct CheckpointOrderTests {
             if isChangelog(step) { #expect(!unflushedOutput, "a changelog record went out before an output's flush") }
         }
     }
+
+    /// Notes, at each flush, how many changelog records the broker already held.
+    final class ChangelogWatchingSink: StreamSink, @unchecked Sendable {
+        let broker: InMemoryBroker
+        let topic: String
+        private(set) var changelogRecordsAtFlush: [Int] = []
+
+        init(broker: InMemoryBroker, topic: String) {
+            self.broker = broker
+            self.topic = topic
+        }
+
+        func append(_ value: WindowResult<String, Int>, context: SinkContext) throws {}
+
+        func flush(checkpoint: SinkCheckpoint) async throws {
+            changelogRecordsAtFlush.append(broker.records(in: topic).count)
+        }
+    }
+
+    @Test func theHarnessFlushesSinksBeforeItWritesChangelogs() async throws {
+        let broker = InMemoryBroker()
+        let app = try StreamApp(name: "harness-order", broker: broker)
+        let ticks = app.topic("ticks", key: String.self, value: Tick.self, format: .json)
+        let sink = ChangelogWatchingSink(broker: broker, topic: "harness-order-counts-changelog")
+        app.dataframe(ticks).eventTime(\.tsEventMs).tumblingWindow(.milliseconds(100), name: "counts").count().final()
+            .to(sink)
+        let harness = try PipelineHarness(app)
+        try harness.send(ticks, key: "A", value: tick("A", mid: 1, at: 10, sequence: 1), timestamp: .at(.milliseconds(10)))
+        try await harness.checkpoint()
+        // The runtime's order: at the sink's flush, this checkpoint's changelog records are not written yet.
+        #expect(sink.changelogRecordsAtFlush == [0])
+        #expect(!broker.records(in: "harness-order-counts-changelog").isEmpty)
+    }
 }

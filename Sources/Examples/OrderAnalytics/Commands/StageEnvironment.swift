@@ -33,7 +33,7 @@ struct StageEnvironment {
     func makeApp(stage: String, replay: ReplayOptions) throws -> StreamApp {
         try StreamApp(
             name: replay.applicationName(pipeline.applicationID(stage)), broker: broker, guarantee: .exactlyOnce,
-            logger: logger, metrics: runner.metrics)
+            instanceID: pipeline.naming.instanceID, logger: logger, metrics: runner.metrics)
     }
 
     /// Creates the topics that do not exist yet, with `--partitions`.

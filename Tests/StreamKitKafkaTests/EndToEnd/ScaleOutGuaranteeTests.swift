@@ -1,0 +1,184 @@
+import StreamKit
+import StreamKitKafka
+import Testing
+
+/// Instances of one app joining and leaving a group while the input flows, on the separate-process broker.
+///
+/// The pipeline keeps a count per key (`stateful`, restored from its changelog by whichever instance owns the
+/// partition) and emits `(key, seq, count)` for every record, where `seq` is the key's 1-based sequence number
+/// in the input. The expectations follow from the input alone: exactly once, every `(key, seq)` arrives once
+/// and its count equals `seq` (no record lost, none counted twice, no state lost across owners); at least once,
+/// every `(key, seq)` arrives.
+@Suite(
+    "Scale-out guarantees on a separate-process broker",
+    .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+struct ScaleOutGuaranteeTests {
+    struct Reading: Codable, Sendable {
+        var key: String
+        var seq: Int
+    }
+
+    struct Counted: Codable, Hashable, Sendable {
+        var key: String
+        var seq: Int
+        var count: Int
+    }
+
+    static let keys = 24
+    static let bursts = 4
+    static let perBurst = 12_000
+
+    /// A broker whose group timings suit a test (a real broker refuses sessions under 6 s).
+    static func broker(_ servers: String) -> KafkaBroker {
+        var configuration = KafkaConfiguration(bootstrapServers: servers)
+        configuration.properties["session.timeout.ms"] = "6000"
+        configuration.properties["heartbeat.interval.ms"] = "500"
+        configuration.properties["topic.metadata.refresh.interval.ms"] = "1000"
+        return KafkaBroker(.configuration(configuration))
+    }
+
+    static func makeApp(
+        name: String, instance: String, guarantee: ProcessingGuarantee, broker: KafkaBroker, input: String,
+        output: String
+    ) throws -> StreamApp {
+        let app = try StreamApp(
+            name: name, broker: broker, guarantee: guarantee, instanceID: instance,
+            checkpoint: CheckpointPolicy(records: 2_000, interval: .milliseconds(200)))
+        let readings = app.topic(input, key: String.self, value: Reading.self, format: .json, partitions: 3)
+        let counted = app.topic(output, key: String.self, value: Counted.self, format: .json)
+        app.dataframe(readings)
+            .stateful(name: "count", initial: 0) { count, record in
+                count += 1
+                return Counted(key: record.value.key, seq: record.value.seq, count: count)
+            }
+            .to(counted)
+        return app
+    }
+
+    /// Produces burst `index` of the input: every key in turn, each with its next sequence numbers.
+    static func produceBurst(_ index: Int, to topic: String, on broker: KafkaBroker) async throws {
+        let producer = try KafkaProducer(configuration: broker.configuration)
+        let now = SeparateBroker.nowMs()
+        for n in 0..<perBurst {
+            let record = index * perBurst + n
+            let reading = Reading(key: "k\(record % keys)", seq: record / keys + 1)
+            try producer.enqueue(
+                KafkaProducerMessage(
+                    topic: topic, key: Array(reading.key.utf8), value: try Serde<Reading>.json.encode(reading),
+                    timestampMs: now))
+        }
+        try await producer.flush(timeout: .seconds(30))
+    }
+
+    @Test(
+        "instances join, leave and take over mid-stream without losing or repeating records",
+        arguments: [ProcessingGuarantee.exactlyOnce, .atLeastOnce])
+    func instancesJoinAndLeaveMidStream(guarantee: ProcessingGuarantee) async throws {
+        let servers = try #require(SeparateBroker.servers)
+        let broker = Self.broker(servers)
+        let input = KafkaTestSupport.uniqueName("scale-in")
+        let output = KafkaTestSupport.uniqueName("scale-out")
+        let name = KafkaTestSupport.uniqueName("scale-app")
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
+        try await admin.createTopics([
+            KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
+            KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
+        ])
+        func start(_ instance: String) throws -> (StreamApp, Task<Void, any Error>) {
+            let app = try Self.makeApp(
+                name: name, instance: instance, guarantee: guarantee, broker: broker, input: input, output: output)
+            return (app, Task { try await app.run() })
+        }
+        let total = Self.bursts * Self.perBurst
+        func committed() async throws -> Int64 {
+            try await StreamAppSupport.committedCount(group: name, topic: input, partitions: 3, on: broker)
+        }
+
+        try await Self.produceBurst(0, to: input, on: broker)
+        let (first, firstRun) = try start("a")
+        try await StreamAppSupport.waitUntil("the first instance to commit") { try await committed() > 0 }
+        // A second instance joins while the first is busy.
+        let (second, secondRun) = try start("b")
+        try await Self.produceBurst(1, to: input, on: broker)
+        try await StreamAppSupport.waitUntil("both instances to own partitions") {
+            !first.status.snapshot.assignedPartitions.isEmpty && !second.status.snapshot.assignedPartitions.isEmpty
+        }
+        try await Self.produceBurst(2, to: input, on: broker)
+        // The first leaves gracefully mid-stream; the second takes over its partitions and their state.
+        first.stop()
+        try await firstRun.value
+        // A third joins, then the input ends.
+        let (third, thirdRun) = try start("c")
+        try await Self.produceBurst(3, to: input, on: broker)
+        try await StreamAppSupport.waitUntil(within: .seconds(90), "every record to be committed") {
+            try await committed() == Int64(total)
+        }
+        second.stop()
+        third.stop()
+        try await secondRun.value
+        try await thirdRun.value
+
+        let exactly = guarantee == .exactlyOnce
+        let messages = try await StreamAppSupport.readAll(
+            output, on: broker, atLeast: total, readCommitted: exactly, settle: .seconds(1))
+        let results = try messages.map { try Serde<Counted>.json.decode($0.value ?? []) }
+        var byKey: [String: [Counted]] = [:]
+        for result in results { byKey[result.key, default: []].append(result) }
+        let perKey = total / Self.keys
+        for k in 0..<Self.keys {
+            let key = "k\(k)"
+            let seen = byKey[key] ?? []
+            let sequences = Set(seen.map(\.seq))
+            let missing = (1...perKey).filter { !sequences.contains($0) }
+            #expect(missing.isEmpty, "\(key): \(missing.count) records never processed, first \(missing.prefix(5))")
+            if exactly {
+                #expect(seen.count == perKey, "\(key): \(seen.count) outputs for \(perKey) records")
+                let wrong = seen.filter { $0.count != $0.seq }
+                #expect(wrong.isEmpty, "\(key): counts off after a hand-over, first \(wrong.prefix(3))")
+            }
+        }
+    }
+
+    @Test("two running instances with one instance id: the older stops with an error that says so")
+    func aSharedInstanceIDIsReported() async throws {
+        let servers = try #require(SeparateBroker.servers)
+        let broker = Self.broker(servers)
+        let input = KafkaTestSupport.uniqueName("shared-in")
+        let output = KafkaTestSupport.uniqueName("shared-out")
+        let name = KafkaTestSupport.uniqueName("shared-app")
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
+        try await admin.createTopics([
+            KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
+            KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
+        ])
+        try await Self.produceBurst(0, to: input, on: broker)
+        let first = try Self.makeApp(
+            name: name, instance: "same", guarantee: .exactlyOnce, broker: broker, input: input, output: output)
+        let firstRun = Task { try await first.run() }
+        try await StreamAppSupport.waitUntil("the first instance to run") {
+            first.status.snapshot.phase == .running
+        }
+        let second = try Self.makeApp(
+            name: name, instance: "same", guarantee: .exactlyOnce, broker: broker, input: input, output: output)
+        let secondRun = Task { try await second.run() }
+        // Keep records flowing so the first instance's next transaction meets the fence.
+        try await Self.produceBurst(1, to: input, on: broker)
+        let failure = await #expect(throws: StreamAppError.self) { try await firstRun.value }
+        #expect(failure?.code == .configuration)
+        #expect(failure?.message.contains("share an instance id") == true, "\(String(describing: failure))")
+        second.stop()
+        try await secondRun.value
+    }
+
+    @Test("two exactly-once instances have their own transactional ids")
+    func transactionalIDsPerInstance() throws {
+        let broker = InMemoryBroker()
+        let a = try StreamApp(name: "orders", broker: broker, guarantee: .exactlyOnce)
+        let b = try StreamApp(name: "orders", broker: broker, guarantee: .exactlyOnce)
+        #expect(a.transactionalID != b.transactionalID)
+        #expect(a.transactionalID.hasPrefix("orders-"))
+        let pinned = try StreamApp(name: "orders", broker: broker, guarantee: .exactlyOnce, instanceID: "pod-3")
+        #expect(pinned.transactionalID == "orders-pod-3")
+        #expect(throws: StreamAppError.self) { try StreamApp(name: "orders", broker: broker, instanceID: "a b") }
+    }
+}
