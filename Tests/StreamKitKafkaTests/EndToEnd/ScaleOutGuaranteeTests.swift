@@ -28,9 +28,24 @@ struct ScaleOutGuaranteeTests {
     static let bursts = 4
     static let perBurst = 12_000
 
+    /// A guarantee and the consumer group's assignor.
+    struct Scenario: Sendable, CustomTestStringConvertible {
+        var guarantee: ProcessingGuarantee
+        var assignor: String
+        var testDescription: String { "\(guarantee), \(assignor)" }
+    }
+
+    static let scenarios = [
+        Scenario(guarantee: .exactlyOnce, assignor: "range,roundrobin"),
+        Scenario(guarantee: .atLeastOnce, assignor: "range,roundrobin"),
+        Scenario(guarantee: .exactlyOnce, assignor: "cooperative-sticky"),
+        Scenario(guarantee: .atLeastOnce, assignor: "cooperative-sticky"),
+    ]
+
     /// A broker whose group timings suit a test (a real broker refuses sessions under 6 s).
-    static func broker(_ servers: String) -> KafkaBroker {
+    static func broker(_ servers: String, assignor: String = "range,roundrobin") -> KafkaBroker {
         var configuration = KafkaConfiguration(bootstrapServers: servers)
+        configuration.properties["partition.assignment.strategy"] = assignor
         configuration.properties["session.timeout.ms"] = "6000"
         configuration.properties["heartbeat.interval.ms"] = "500"
         configuration.properties["topic.metadata.refresh.interval.ms"] = "1000"
@@ -72,10 +87,11 @@ struct ScaleOutGuaranteeTests {
 
     @Test(
         "instances join, leave and take over mid-stream without losing or repeating records",
-        arguments: [ProcessingGuarantee.exactlyOnce, .atLeastOnce])
-    func instancesJoinAndLeaveMidStream(guarantee: ProcessingGuarantee) async throws {
+        arguments: scenarios)
+    func instancesJoinAndLeaveMidStream(scenario: Scenario) async throws {
         let servers = try #require(SeparateBroker.servers)
-        let broker = Self.broker(servers)
+        let guarantee = scenario.guarantee
+        let broker = Self.broker(servers, assignor: scenario.assignor)
         let input = KafkaTestSupport.uniqueName("scale-in")
         let output = KafkaTestSupport.uniqueName("scale-out")
         let name = KafkaTestSupport.uniqueName("scale-app")
