@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "event-persistence", targets: ["EventPersistence"]),
         .executable(name: "order-analytics", targets: ["OrderAnalytics"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
+        // The chaos suite's worker (Tests/ExamplesTests/Chaos runs it as separate processes).
+        .executable(name: "streamkit-chaos-worker", targets: ["ChaosWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -145,6 +147,17 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // One instance of the chaos suite's windowed pipeline; the suite starts, stops and kills several.
+        .executableTarget(
+            name: "ChaosWorker",
+            dependencies: [
+                "StreamKit",
+                "StreamKitKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ChaosWorker"
         ),
         // Runs the example executables as separate processes; they must be built first (`swift build --build-tests`).
         .testTarget(

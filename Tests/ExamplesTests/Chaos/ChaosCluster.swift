@@ -1,0 +1,91 @@
+import StreamKit
+import StreamKitKafka
+
+/// The separate-process broker as one chaos run uses it: creating its topics, producing readings, and watching
+/// the group's committed offsets and the output topic.
+struct ChaosCluster: Sendable {
+    let brokers: String
+    private let admin: KafkaAdmin
+    private let broker: KafkaBroker
+    private let producer: KafkaProducer
+
+    init(brokers: String) throws {
+        self.brokers = brokers
+        let configuration = KafkaConfiguration(bootstrapServers: brokers)
+        admin = try KafkaAdmin(configuration: configuration)
+        broker = KafkaBroker(.servers(brokers))
+        producer = try KafkaProducer(configuration: configuration)
+    }
+
+    /// Creates `topic` with `retention.ms=-1`: the records carry 2025 event times as their timestamps, and the
+    /// development broker deletes records older than the retention at once.
+    func createTopic(_ topic: String, partitions: Int) async throws {
+        try await admin.createTopics([
+            KafkaTopicSpecification(name: topic, partitions: partitions, configs: ["retention.ms": "-1"])
+        ])
+    }
+
+    /// The partition count of `topic`, or `nil` when it does not exist (yet).
+    func partitionCount(_ topic: String) async throws -> Int? {
+        try await admin.describeTopic(topic)?.partitions.count
+    }
+
+    /// Produces `readings` to `topic`, keyed by sensor, timestamped with their event time, and waits for them.
+    func produce(_ readings: some Collection<ChaosInput.Reading>, to topic: String) async throws {
+        for reading in readings {
+            try producer.enqueue(
+                KafkaProducerMessage(topic: topic, key: reading.sensor, value: reading.json, timestampMs: reading.tsMs))
+        }
+        try await producer.flush(timeout: .seconds(60))
+    }
+
+    /// The offset after the last record of each partition of `topic`.
+    func endOffsets(_ topic: String, partitions: Int) async throws -> [Int: Int64] {
+        try await withConsumer(group: TestServices.uniqueName("chaos-watch")) { consumer in
+            var ends: [Int: Int64] = [:]
+            for partition in 0..<partitions {
+                ends[partition] = try await consumer.watermarks(
+                    for: KafkaTopicPartition(topic: topic, partition: partition)
+                ).high
+            }
+            return ends
+        }
+    }
+
+    /// The offsets `group` committed on `topic`, per partition (0 where none).
+    func committedOffsets(group: String, _ topic: String, partitions: Int) async throws -> [Int: Int64] {
+        try await withConsumer(group: group) { consumer in
+            let committed = try await consumer.committedOffsets(
+                for: (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: $0) })
+            var offsets: [Int: Int64] = [:]
+            for partition in 0..<partitions {
+                offsets[partition] = committed[KafkaTopicPartition(topic: topic, partition: partition)]?.absolute ?? 0
+            }
+            return offsets
+        }
+    }
+
+    /// Runs `body` with a consumer of `group` that never joins it (no subscription), closed afterwards.
+    private func withConsumer<Result>(group: String, _ body: (KafkaConsumer) async throws -> Result) async throws
+        -> Result
+    {
+        let consumer = try TestServices.makeConsumer(group: group)
+        do {
+            let result = try await body(consumer)
+            try await consumer.close()
+            return result
+        } catch {
+            try? await consumer.close()
+            throw error
+        }
+    }
+
+    /// Every committed record of `topic` (`read_committed`), all partitions, from the beginning to the end now.
+    func readCommitted(_ topic: String) async throws -> [RawRecord] {
+        var records: [RawRecord] = []
+        for partition in 0..<(try await partitionCount(topic) ?? 0) {
+            try await broker.readToEnd(TopicPartition(topic: topic, partition: partition)) { records.append($0.copy()) }
+        }
+        return records
+    }
+}
