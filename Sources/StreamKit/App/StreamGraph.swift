@@ -67,13 +67,18 @@ final class StreamGraph {
     }
 
     /// Specs of every topic the app needs, in declaration order. Changelogs get as many partitions as the
-    /// widest input, since partition `p` of a changelog holds the state of task `p`.
+    /// widest input, since partition `p` of a changelog holds the state of task `p`. The app's own topics carry
+    /// their ``InternalTopicRole`` and its configs (repartition topics `retention.ms=-1`, changelogs compacted),
+    /// so that the broker checks existing ones at start.
     var topicSpecs: [TopicSpec] {
         let width = widestInput
         return topicOrder.compactMap { name in
             guard var use = topics[name] else { return nil }
-            if use.roles.contains(.changelog) { use.spec.partitions = width }
-            return use.spec
+            if use.roles.contains(.changelog) {
+                use.spec.partitions = width
+                return use.spec.asInternal(.changelog)
+            }
+            return use.roles.contains(.repartition) ? use.spec.asInternal(.repartition) : use.spec
         }
     }
 

@@ -5,7 +5,10 @@ extension DataFrame where Value: Codable & Sendable {
     ///     orderLines.keyBy { $0.productId }
     ///         .tumblingWindow(.minutes(5))
     ///
-    /// Values cross the topic as JSON; the event time crosses as the record timestamp.
+    /// Values cross the topic as JSON; the event time crosses as the record timestamp. So that replayed history
+    /// is not deleted by time retention before it is read, the topic is created with `retention.ms=-1` and
+    /// `cleanup.policy=delete`, and the app deletes what it has consumed after its commits; an existing topic with
+    /// other settings or another partition count stops the app at start with a message naming the fix.
     @inlinable
     public func keyBy<NewKey: StreamKey>(
         name: String? = nil, _ newKey: @escaping (Value) throws -> NewKey

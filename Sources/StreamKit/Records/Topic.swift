@@ -33,6 +33,9 @@ public struct TopicSpec: Hashable, Sendable {
     public var replicationFactor: Int?
     /// Topic-level configs, passed to the broker verbatim.
     public var configs: [String: String]
+    /// What the app uses the topic for when it is one of its own (repartition, changelog, metadata): the broker
+    /// checks an existing topic of that name against it at start. `nil` for the user's topics.
+    package var internalRole: InternalTopicRole?
 
     /// Describes a topic to create.
     public init(name: String, partitions: Int, replicationFactor: Int? = nil, configs: [String: String] = [:]) {

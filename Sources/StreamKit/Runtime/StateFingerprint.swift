@@ -7,7 +7,7 @@ enum StateFingerprint {
     static let key = Array("state-fingerprint".utf8)
 
     static func metadataTopic(app: String) -> TopicSpec {
-        TopicSpec(name: "\(app)-streamkit-metadata", partitions: 1, configs: compactConfig)
+        TopicSpec(name: "\(app)-streamkit-metadata", partitions: 1).asInternal(.metadata)
     }
 
     /// Checks the stored fingerprint against the pipeline's; returns the record to write when none or an

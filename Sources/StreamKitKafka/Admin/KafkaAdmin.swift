@@ -47,4 +47,48 @@ public final class KafkaAdmin: Sendable {
     {
         try await listTopics(timeout: timeout).first { $0.name == name }
     }
+
+    /// Describes the configurations of topics (DescribeConfigs): every setting's effective value, defaults
+    /// included. Topics the cluster does not know are left out of the result.
+    ///
+    /// - Throws: ``KafkaError`` for the request (a broker without DescribeConfigs, such as librdkafka's mock
+    ///   cluster, answers `_UNSUPPORTED_FEATURE` or `UNSUPPORTED_VERSION`), or the first per-topic error other
+    ///   than an unknown topic (e.g. `TOPIC_AUTHORIZATION_FAILED`).
+    public func describeTopicConfigurations(_ topics: [String], timeout: Duration = .seconds(10))
+        async throws(KafkaError) -> [String: KafkaTopicConfiguration]
+    {
+        guard !topics.isEmpty else { return [:] }
+        let client = client
+        let results = try await blocking.run { () throws(KafkaError) in
+            try client.describeTopicConfigurations(topics, timeoutMs: timeout.rdKafkaTimeout)
+        }
+        var configurations: [String: KafkaTopicConfiguration] = [:]
+        for name in topics {
+            switch results[name] {
+            case .success(let configuration): configurations[name] = configuration
+            case .failure(let error) where error.code != .unknownTopicOrPartition: throw error
+            case .failure, nil: continue
+            }
+        }
+        return configurations
+    }
+
+    /// Deletes the records of each partition below its offset (DeleteRecords), as Kafka Streams purges consumed
+    /// repartition records; returns each partition's low watermark afterwards. `KafkaOffset.end.rawValue` deletes
+    /// everything up to the high watermark.
+    ///
+    /// - Throws: The first per-partition ``KafkaError`` (e.g. `OFFSET_OUT_OF_RANGE` for an offset past the high
+    ///   watermark, ``KafkaError/Code/unknownTopicOrPartition``), or one for the request as a whole.
+    @discardableResult
+    public func deleteRecords(before offsets: [KafkaTopicPartition: Int64], timeout: Duration = .seconds(30))
+        async throws(KafkaError) -> [KafkaTopicPartition: Int64]
+    {
+        guard !offsets.isEmpty else { return [:] }
+        let client = client
+        let entries = try await blocking.run { () throws(KafkaError) in
+            try client.deleteRecords(before: offsets, timeoutMs: timeout.rdKafkaTimeout)
+        }
+        if let error = entries.lazy.compactMap(\.error).first { throw error }
+        return Dictionary(entries.map { ($0.topicPartition, $0.offset) }) { _, last in last }
+    }
 }

@@ -177,17 +177,31 @@ public final class KafkaBroker: StreamBroker {
 
     /// Creates the topics that do not exist yet: through the admin API on a real cluster (with their configs,
     /// such as `cleanup.policy=compact`), through the mock's API on the embedded one.
+    ///
+    /// The app's own topics that already exist are checked first: a repartition topic with time retention,
+    /// compaction or another partition count than the app expects, or a changelog that is not compacted or has
+    /// fewer partitions than the inputs, throws ``StreamAppError/Code/configuration`` naming the topic, the setting
+    /// and the fix. The embedded cluster keeps no topic configs, so there only partition counts are checked.
     public func createTopics(_ specs: [TopicSpec]) async throws {
         let setup = try setup.get()
         if let cluster = setup.cluster {
+            var existing: [TopicSpec] = []
             for spec in specs {
                 do {
                     try cluster.createTopic(spec.name, partitions: spec.partitions)
                 } catch {
                     guard error.code == .topicAlreadyExists else { throw error }
+                    if spec.internalRole != nil { existing.append(spec) }
                 }
             }
+            // The mock answers metadata requests, not DescribeConfigs; an admin client only when there is a check.
+            if !existing.isEmpty {
+                try await Self.checkInternalTopics(
+                    existing, admin: try KafkaAdmin(configuration: setup.configuration), describingConfigs: false,
+                    logger: logger)
+            }
         } else if let admin = setup.admin, !specs.isEmpty {
+            try await Self.checkInternalTopics(specs, admin: admin, describingConfigs: true, logger: logger)
             try await admin.createTopics(
                 specs.map {
                     KafkaTopicSpecification(
@@ -195,6 +209,18 @@ public final class KafkaBroker: StreamBroker {
                         configs: $0.configs)
                 }, ifNotExists: true)
         }
+    }
+
+    /// Deletes the records of each partition below its offset through the admin API (DeleteRecords), as Kafka
+    /// Streams purges consumed repartition records. Does nothing on the embedded cluster: librdkafka 2.0.2's mock
+    /// does not serve DeleteRecords.
+    ///
+    /// - Throws: ``KafkaError`` for the request or the first partition that failed (e.g. `OFFSET_OUT_OF_RANGE` for
+    ///   an offset past the partition's end); nothing is lost by a failed purge.
+    public func deleteRecords(before offsets: [TopicPartition: Int64]) async throws {
+        guard let admin = try setup.get().admin, !offsets.isEmpty else { return }
+        try await admin.deleteRecords(
+            before: Dictionary(offsets.map { (KafkaTopicPartition($0.key), $0.value) }, uniquingKeysWith: max))
     }
 
     /// Reads a partition from its beginning to its end at the time of the call, `read_committed`, with a consumer
