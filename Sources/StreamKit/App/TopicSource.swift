@@ -38,6 +38,9 @@ final class TopicSource<Key: StreamKey, Value>: SourceRoot {
         let valueSerde = topic.valueSerde
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         return { view in
+            if context.isRepartitionInput, view.key == nil, let body = WatermarkRecord.parse(view.value) {
+                return try context.noteUpstream(body, topic: view.topic)
+            }
             context.currentSource = CurrentSource(
                 position: view.position, timestamp: view.timestamp, key: view.key, value: view.value,
                 headers: view.headers)

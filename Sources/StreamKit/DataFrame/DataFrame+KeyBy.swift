@@ -19,8 +19,14 @@ extension DataFrame where Value: Codable & Sendable {
             name: "\(app.name)-\(stage)-repartition", keySerde: NewKey.defaultSerde, valueSerde: Serde<Value>.json,
             spec: TopicSpec(name: "\(app.name)-\(stage)-repartition", partitions: partitions))
         app.graph.use(topic.spec, as: .repartition)
-        let rekeyed: DataFrame<NewKey, Value> = derive("keyBy", label: stage) { _, next in
-            { record in try next(record.withKey(try runOperator(stage) { try newKey(record.value) })) }
+        let rekeyed: DataFrame<NewKey, Value> = derive("keyBy", label: stage) { context, next in
+            // Tells every partition of the topic how far this task's input has got in event time (`StreamTime`).
+            let forwarder = WatermarkForwarder(topic: topic.name, partitions: partitions, context: context)
+            return { record in
+                let rekeyed = record.withKey(try runOperator(stage) { try newKey(record.value) })
+                forwarder.note(record.timestamp)
+                try next(rekeyed)
+            }
         }
         rekeyed.to(topic)
         return app.dataframe(topic, role: .repartition)

@@ -29,6 +29,12 @@ public final class InMemoryBroker: StreamBroker {
         for spec in specs { createTopic(spec) }
     }
 
+    public func partitionCounts(of topics: [String]) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for topic in topics { counts[topic] = partitionCount(of: topic) }
+        return counts
+    }
+
     public func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
         for record in records(in: partition, from: 0) { try record.withView(body) }
     }

@@ -42,6 +42,60 @@ final class PartitionContext {
     @usableFromInline
     var compiledPorts: [ObjectIdentifier: Any] = [:]
 
+    // MARK: Stream time across repartition topics (`StreamTime.swift`)
+
+    /// The input partitions this task has read, by slot; the slot of the batch in hand is `inputSlot`.
+    @usableFromInline
+    var inputs: [TopicPartition] = []
+    @usableFromInline
+    @exclusivity(unchecked) var inputSlot = 0
+    /// Whether the batch in hand comes from one of the app's repartition topics.
+    @usableFromInline
+    @exclusivity(unchecked) var isRepartitionInput = false
+    /// The app's repartition topics.
+    @usableFromInline
+    var repartitionTopics: Set<String> = []
+    /// Partition counts of the topics the app reads, for the watermarks it forwards.
+    @usableFromInline
+    var inputPartitionCounts: [String: Int] = [:]
+    /// While a source's chain is compiled: that source's topic if it is a repartition topic, whose stream time
+    /// then drives the windows compiled for it.
+    @usableFromInline
+    var compilingClockTopic: String?
+    /// The `keyBy` stages' forwarders of this task.
+    @usableFromInline
+    var watermarkForwarders: [WatermarkForwarder] = []
+    /// The stream time of each repartition topic this task reads.
+    @usableFromInline
+    var upstreamClocks: [String: UpstreamClock] = [:]
+
+    /// The slot of an input partition, given on first use.
+    func slot(of partition: TopicPartition) -> Int {
+        if let slot = inputs.firstIndex(of: partition) { return slot }
+        inputs.append(partition)
+        return inputs.count - 1
+    }
+
+    /// Makes `partition` the input of the batch in hand.
+    func beginBatch(from partition: TopicPartition) {
+        inputSlot = slot(of: partition)
+        isRepartitionInput = repartitionTopics.contains(partition.topic)
+    }
+
+    /// Ends the batch in hand: the `keyBy` stages announce how far it moved their watermarks.
+    func endBatch() {
+        for forwarder in watermarkForwarders { forwarder.endBatch() }
+    }
+
+    /// Notes an upstream watermark read from repartition topic `topic`; windows fed by that topic close up to the
+    /// new stream time.
+    @inlinable
+    func noteUpstream(_ body: WatermarkRecord.Body, topic: String) throws {
+        let clock = upstreamClocks[topic] ?? UpstreamClock()
+        upstreamClocks[topic] = clock
+        if let time = clock.note(body) { try signal(.streamTime(topic: topic, EventTime(milliseconds: time))) }
+    }
+
     @inlinable
     init(partition: Int, appName: String, errorPolicy: ErrorPolicy) {
         self.partition = partition
@@ -142,6 +196,11 @@ enum TimeSignal {
     case watermark(EventTime)
     /// The wall clock reads this time; windows idle for longer than their timeout close.
     case wallClock(Duration)
+    /// The stream time of repartition topic `topic` (the least watermark of its upstreams) reached this time.
+    case streamTime(topic: String, EventTime)
+    /// The input of a backtest is exhausted: every open window closes. The watermark stays where the records put
+    /// it, so a later run of the app over newer records does not find them all late.
+    case endOfInput
 }
 
 /// Counts one task accumulates between drains; the runtime moves them into swift-metrics per batch.

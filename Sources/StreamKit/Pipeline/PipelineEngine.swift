@@ -12,19 +12,54 @@ final class PipelineEngine {
     private let errorPolicy: ErrorPolicy
     private(set) var tasks: [Int: PartitionTask] = [:]
 
+    /// Whether `topic` is one of the app's repartition topics.
+    func isRepartitionTopic(_ topic: String) -> Bool { repartitionTopics.contains(topic) }
+
+    /// Partition counts of the topics the app reads, as the broker reports them (the declared ones until then).
+    var inputPartitionCounts: [String: Int]
+    private let repartitionTopics: Set<String>
+
     init(app: StreamApp) {
         appName = app.name
         graph = app.graph
         errorPolicy = app.errorPolicy
+        repartitionTopics = Set(graph.topics.values.filter { $0.roles.contains(.repartition) }.map(\.spec.name))
+        inputPartitionCounts = Dictionary(
+            graph.topics.values.filter { !$0.roles.isDisjoint(with: [.input, .repartition]) }.map {
+                ($0.spec.name, $0.spec.partitions)
+            }, uniquingKeysWith: max)
     }
 
     /// Builds a task for partition number `partition` (not yet installed); the caller restores its
     /// stores from their changelogs, then installs it.
     func makeTask(partition: Int) -> PartitionTask {
         let context = PartitionContext(partition: partition, appName: appName, errorPolicy: errorPolicy)
+        context.repartitionTopics = repartitionTopics
+        context.inputPartitionCounts = inputPartitionCounts
         var roots: [String: (borrowing RawRecordView) throws -> Void] = [:]
-        for (topic, source) in graph.sources { roots[topic] = source.compile(in: context) }
+        for (topic, source) in graph.sources.sorted(by: { $0.key < $1.key }) {
+            context.compilingClockTopic = repartitionTopics.contains(topic) ? topic : nil
+            roots[topic] = source.compile(in: context)
+        }
+        context.compilingClockTopic = nil
         return PartitionTask(context: context, roots: roots)
+    }
+
+    /// Tells the `keyBy` stages of the tasks reading `partitions` that those have been idle: they hold no
+    /// downstream window back until they have records again.
+    func markIdle(_ partitions: [TopicPartition]) {
+        for partition in partitions {
+            guard let context = tasks[partition.partition]?.context else { continue }
+            let slot = context.slot(of: partition)
+            for forwarder in context.watermarkForwarders { forwarder.markIdle(slot: slot) }
+        }
+    }
+
+    /// Has every `keyBy` stage announce its watermarks again (at checkpoints, for downstream tasks that restarted).
+    func announceWatermarks() {
+        for partition in tasks.keys.sorted() {
+            for forwarder in tasks[partition]!.context.watermarkForwarders { forwarder.announceAll() }
+        }
     }
 
     func install(_ task: PartitionTask) {
@@ -43,11 +78,13 @@ final class PipelineEngine {
         guard let task = tasks[tp.partition], let root = task.roots[tp.topic] else {
             preconditionFailure("batch for \(tp) arrived before its task was installed")
         }
+        task.context.beginBatch(from: tp)
         do {
             try batch.forEach { view in try root(view) }
         } catch {
             throw StreamAppError(.recordFailed, "\(tp): \(error)")
         }
+        task.context.endBatch()
         task.nextOffsets[tp] = batch.nextOffset
         task.context.counters.recordsIn += batch.count
     }

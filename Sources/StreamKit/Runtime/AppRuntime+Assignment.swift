@@ -63,6 +63,9 @@ extension AppRuntime {
         }
         for number in numbers.sorted() { try await installTask(number) }
         try await consumer.rewind(assigned.filter { running.contains($0.partition) && !partitions.contains($0) }.sorted())
+        // A repartition partition that comes here (again) starts without its upstreams' watermarks: the `keyBy`
+        // stages of this instance tell them again (`StreamTime`).
+        if partitions.contains(where: { engine.isRepartitionTopic($0.topic) }) { engine.announceWatermarks() }
         var sought: Set<TopicPartition> = []
         for sink in app.graph.sinks {
             let stored = try await sink.storedOffsets(for: partitions) ?? [:]

@@ -20,6 +20,8 @@ final class AppRuntime<C: Clock<Duration>> {
     private var lastLagMeasurement: Duration = .zero
     /// Where a `.backtest` run is; `nil` in other modes.
     var backtest: BacktestProgress?
+    /// Which owned input partitions have had nothing to read for a while (they hold no repartitioned window back).
+    var idleInputs = IdleInputs()
     /// Set once started: the app's consumer and producer.
     var consumer: (any BrokerConsumer)!
     var producer: (any BrokerProducer)!
@@ -94,6 +96,8 @@ final class AppRuntime<C: Clock<Duration>> {
                 let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
                 try engine.process(batches, threads: app.processingThreads)
                 backtest?.note(batches, endsReached: poll.endsReached.filter { !sought.contains($0.key) })
+                idleInputs.note(batches, endsReached: poll.endsReached, now: now)
+                engine.markIdle(idleInputs.newlyIdle(owned: assigned, now: now))
                 if !batches.isEmpty {
                     metrics.recordInput(batches)
                     progress.sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
@@ -137,6 +141,10 @@ final class AppRuntime<C: Clock<Duration>> {
             StateFingerprint.storedValue(in: $0, into: &stored)
         }
         pendingMetadata = try StateFingerprint.verify(app.describe(), storedValue: stored, now: .now)
+        // How many upstream partitions feed each repartition topic, as the cluster has them.
+        engine.inputPartitionCounts.merge(try await broker.partitionCounts(of: app.graph.inputTopics)) { _, actual in
+            actual
+        }
         if case .backtest = mode { backtest = BacktestProgress(internalTopics: repartitionTopics) }
 
         consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
@@ -254,9 +262,9 @@ final class AppRuntime<C: Clock<Duration>> {
         }
     }
 
-    /// The end of a backtest's input: every open window closes, as if the watermark reached the end of time.
+    /// The end of a backtest's input: every open window closes (the watermark stays where the records put it).
     private func finishInput() async throws {
-        try engine.signal(.watermark(EventTime(milliseconds: .max)))
+        try engine.signal(.endOfInput)
         try produceOutputs()
     }
 

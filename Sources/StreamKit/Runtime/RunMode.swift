@@ -8,7 +8,9 @@ public enum RunMode: Hashable, Sendable {
     /// under exactly-once the last stable offset); records produced after that are not part of the backtest. The
     /// run processes every assigned partition up to its captured end, then drains the app's repartition topics
     /// (checkpointing, so that what it wrote there is readable, until they hold nothing unread), then closes
-    /// every open window as if the watermark reached the end of time, takes a last checkpoint and returns. It
+    /// every open window (the watermark itself is not moved, so a later run over newer records of the same app
+    /// finds them on time; a later record for a window closed this way opens it again), takes a last checkpoint
+    /// and returns. It
     /// never waits for an idle time. `AsyncSequence` sources are read to their end.
     case backtest
     /// Until no record has arrived for `idle` (counted once the consumer has partitions); then every open window

@@ -19,11 +19,17 @@ public protocol StreamBroker: Sendable {
     /// retention. Deleting is an optimisation that loses nothing the app still needs; a failure can be logged and
     /// tried again with the next commit. The default does nothing (a broker that cannot delete records).
     func deleteRecords(before offsets: [TopicPartition: Int64]) async throws
+    /// The partition counts of existing topics among `topics` (the app reads them to know how many upstream
+    /// partitions feed its repartition topics); topics it cannot tell are left out.
+    func partitionCounts(of topics: [String]) async throws -> [String: Int]
 }
 
 extension StreamBroker {
     /// Does nothing: the broker keeps every record.
     public func deleteRecords(before offsets: [TopicPartition: Int64]) async throws {}
+
+    /// Tells nothing: the app goes by the partition counts its topics were declared with.
+    public func partitionCounts(of topics: [String]) async throws -> [String: Int] { [:] }
 }
 
 /// A consumer: group membership, batched polling, commits, pause and resume.

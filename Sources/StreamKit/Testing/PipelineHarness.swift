@@ -52,6 +52,9 @@ public final class PipelineHarness {
         let committed = broker.committedOffsets(group: app.name)
         let inputs = app.graph.inputTopics
         let width = inputs.compactMap { broker.partitionCount(of: $0) }.max() ?? 1
+        for topic in inputs {
+            if let count = broker.partitionCount(of: topic) { engine.inputPartitionCounts[topic] = count }
+        }
         for number in 0..<width {
             let task = engine.makeTask(partition: number)
             for store in task.context.stores {

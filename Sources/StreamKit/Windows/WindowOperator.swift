@@ -26,6 +26,10 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     /// Wall time of the last record, for idle closing.
     @usableFromInline
     @exclusivity(unchecked) var lastActivity: Duration = .zero
+    /// The repartition topic whose stream time (the least watermark of its upstreams) moves this window's
+    /// watermark, or `nil` when the window reads an input topic and its records' event times move it.
+    @usableFromInline
+    let clockTopic: String?
 
     @inlinable
     init(
@@ -42,6 +46,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         self.final = final
         self.current = current
         self.late = late
+        clockTopic = context.compilingClockTopic
         context.register(store)
         context.onTime { signal in try self.on(signal) }
     }
@@ -55,7 +60,7 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     @inlinable
     func process(_ record: StreamRecord<Key, Value>) throws {
         let t = record.timestamp.milliseconds
-        if t > store.watermark { store.watermark = t }
+        if clockTopic == nil, t > store.watermark { store.watermark = t }
         lastActivity = context.wallTime
         let watermark = store.watermark
         try bounds.forEachStart(containing: t) { start in
@@ -116,6 +121,12 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         switch signal {
         case .watermark(let time):
             if time.milliseconds > store.watermark { store.watermark = time.milliseconds }
+            try closeWindows(upTo: store.watermark)
+        case .endOfInput:
+            while store.earliestStart != nil { try emitFinal(store.popFirstBucket()) }
+        case .streamTime(let topic, let time):
+            guard topic == clockTopic, time.milliseconds > store.watermark else { return }
+            store.watermark = time.milliseconds
             try closeWindows(upTo: store.watermark)
         case .wallClock(let now):
             guard let idleTimeout = spec.idleTimeout, store.earliestStart != nil,

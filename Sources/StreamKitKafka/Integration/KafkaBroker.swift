@@ -172,6 +172,16 @@ public final class KafkaBroker: StreamBroker {
         if configuration.properties["queue.buffering.max.messages"] == nil {
             configuration.properties["queue.buffering.max.messages"] = "1000000"
         }
+        // A transaction left open by a killed instance holds back read-committed readers of its partitions until
+        // the coordinator aborts it; ten seconds (Kafka Streams' choice under exactly-once) rather than a minute.
+        if transactionalID != nil, configuration.properties["transaction.timeout.ms"] == nil {
+            configuration.properties["transaction.timeout.ms"] = "10000"
+        }
+        // Retries must not reorder a partition: a watermark sent through a repartition topic has to follow the
+        // records it covers.
+        if configuration.enableIdempotence == nil, configuration.properties["enable.idempotence"] == nil {
+            configuration.enableIdempotence = true
+        }
         return try await KafkaBrokerProducer(configuration: configuration, flushTimeout: flushTimeout)
     }
 

@@ -70,10 +70,13 @@ struct OperatorTests {
         // p1: 2 + 5 = 7; p2: 1
         #expect(result.map(\.key) == ["p1", "p2"])
         #expect(result.map(\.value) == [7, 1])
-        // The repartition topic holds one record per item, keyed by product.
-        let repartitioned = h.rawRecords(in: "test-app-by-product-repartition")
+        // The repartition topic holds one record per item, keyed by product, and the upstream's watermarks
+        // (control records with a null key, never seen downstream).
+        let records = h.rawRecords(in: "test-app-by-product-repartition")
+        let repartitioned = records.filter { $0.key != nil }
         #expect(repartitioned.count == 3)
         #expect(Set(repartitioned.map { String(decoding: $0.key ?? [], as: UTF8.self) }) == ["p1", "p2"])
+        #expect(records.contains { $0.key == nil && $0.headers.value(named: "streamkit.watermark") != nil })
     }
 
     @Test func dedupeDropsRepeatsWithinTheWindowOnly() throws {
