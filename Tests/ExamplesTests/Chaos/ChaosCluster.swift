@@ -32,9 +32,16 @@ struct ChaosCluster: Sendable {
 
     /// Produces `readings` to `topic`, keyed by sensor, timestamped with their event time, and waits for them.
     func produce(_ readings: some Collection<ChaosInput.Reading>, to topic: String) async throws {
-        for reading in readings {
+        try await produce(readings.map { ($0, nil) }, to: topic)
+    }
+
+    /// Produces readings, each to the given partition or (`nil`) to its key's.
+    func produce(_ readings: [(reading: ChaosInput.Reading, partition: Int?)], to topic: String) async throws {
+        for (reading, partition) in readings {
             try producer.enqueue(
-                KafkaProducerMessage(topic: topic, key: reading.sensor, value: reading.json, timestampMs: reading.tsMs))
+                KafkaProducerMessage(
+                    topic: topic, partition: partition, key: reading.sensor, value: reading.json,
+                    timestampMs: reading.tsMs))
         }
         try await producer.flush(timeout: .seconds(60))
     }

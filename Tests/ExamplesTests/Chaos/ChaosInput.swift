@@ -20,8 +20,9 @@ struct ChaosInput {
     /// 2025-01-01T00:00:00Z.
     static let firstEventMs: Int64 = 1_735_689_600_000
     static let spacingMs: Int64 = 10
-    /// 2026-06-01T00:00:00Z: past every real window's end plus its day of grace, so a sentinel on each
-    /// repartition partition closes all of that partition's windows.
+    /// 2026-06-01T00:00:00Z: past every real window's end plus its day of grace, so a sentinel on every input
+    /// partition moves the stream time of every repartition partition (the least watermark of its upstream
+    /// partitions) past all real windows.
     static let sentinelMs: Int64 = 1_780_272_000_000
 
     let sites: [String]
@@ -50,12 +51,13 @@ struct ChaosInput {
         self.readings = readings
     }
 
-    /// One reading per site (from its first sensor) at ``sentinelMs``: its site's repartition partition's
-    /// watermark passes every real window's end plus grace.
-    var sentinels: [Reading] {
-        sites.map { site in
-            Reading(
-                sensor: sensors.first { $0.site == site }?.sensor ?? site, site: site, value: 0, tsMs: Self.sentinelMs)
+    /// One reading at ``sentinelMs`` for each input partition (from the first sensor of a site in turn), with the
+    /// partition to produce it to: every upstream watermark passes every real window's end plus grace.
+    func sentinels(partitions: Int) -> [(reading: Reading, partition: Int)] {
+        (0..<partitions).map { partition in
+            let site = sites[partition % sites.count]
+            let sensor = sensors.first { $0.site == site }?.sensor ?? site
+            return (Reading(sensor: sensor, site: site, value: 0, tsMs: Self.sentinelMs), partition)
         }
     }
 }

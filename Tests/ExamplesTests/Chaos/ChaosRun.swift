@@ -34,7 +34,8 @@ struct ChaosRun {
         let input = ChaosInput(seed: seed, count: settings.readings)
         let reference = ChaosReference(input.readings)
         let produceMs = settings.produceSeconds * 1_000
-        let schedule = ChaosSchedule(seed: seed, produceMs: produceMs)
+        let schedule = ChaosSchedule(
+            seed: seed, produceMs: produceMs, kills: !exactlyOnce || settings.exactlyOnceKills)
         let appID = "chaos-\(exactlyOnce ? "eos" : "alo")-\(seed)-\(UInt16.random(in: 0...UInt16.max))"
         let inputTopic = "\(appID).readings"
         let outputTopic = "\(appID).windows"
@@ -73,8 +74,9 @@ struct ChaosRun {
             {
                 stalls.append("the group did not commit the end of the input within \(Self.catchUpLimit): \(lag) left")
             }
-            try await cluster.produce(input.sentinels, to: inputTopic)
-            transcript.note("sent \(input.sentinels.count) sentinels at 2026-06-01 (one per site)")
+            let sentinels = input.sentinels(partitions: schedule.partitions)
+            try await cluster.produce(sentinels.map { ($0.reading, Optional($0.partition)) }, to: inputTopic)
+            transcript.note("sent \(sentinels.count) sentinels at 2026-06-01 (one per input partition)")
             try await awaitOutputs(cluster, outputTopic, reference, fleet, transcript)
             try await fleet.terminateAll()
         } catch {

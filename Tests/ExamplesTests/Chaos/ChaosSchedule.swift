@@ -6,6 +6,8 @@ import ExampleSupport
 /// restarted a few seconds later, and when the input is all produced every instance is stopped (each with a
 /// seeded signal) and all are started again.
 ///
+/// Without `kills`, every stop is graceful (SIGTERM): see ``ChaosSettings/exactlyOnceKills``.
+///
 /// A step's time is the earliest it runs: a graceful stop waits for the process to exit, which delays the
 /// steps after it.
 struct ChaosSchedule: CustomStringConvertible {
@@ -32,7 +34,7 @@ struct ChaosSchedule: CustomStringConvertible {
     let instances: [String]
     let steps: [Step]
 
-    init(seed: UInt64, produceMs: Int) {
+    init(seed: UInt64, produceMs: Int, kills: Bool = true) {
         // A stream of its own, so that the schedule and the input vary independently of each other.
         var random = SplitMix64(seed: seed ^ 0x00c4_a055_c4ed_0000)
         func time(_ low: Double, _ high: Double) -> Int {
@@ -63,6 +65,12 @@ struct ChaosSchedule: CustomStringConvertible {
         for id in instances {
             steps.append(Step(atMs: startAll, action: .start(id)))
             startAll += random.next(in: 0...1_500)
+        }
+        if !kills {
+            steps = steps.map { step in
+                guard case .kill(let id) = step.action else { return step }
+                return Step(atMs: step.atMs, action: .terminate(id))
+            }
         }
         // Stable: steps at the same time keep the order they were drawn in.
         self.steps = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }
