@@ -70,6 +70,20 @@ struct ScaleOutGuaranteeTests {
         return app
     }
 
+    /// A fresh 3-partition input topic, a 1-partition output topic and an app name.
+    static func makeTopics(_ servers: String, prefix: String) async throws -> (
+        input: String, output: String, app: String
+    ) {
+        let input = KafkaTestSupport.uniqueName("\(prefix)-in")
+        let output = KafkaTestSupport.uniqueName("\(prefix)-out")
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
+        try await admin.createTopics([
+            KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
+            KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
+        ])
+        return (input, output, KafkaTestSupport.uniqueName("\(prefix)-app"))
+    }
+
     /// Produces burst `index` of the input: every key in turn, each with its next sequence numbers.
     static func produceBurst(_ index: Int, to topic: String, on broker: KafkaBroker) async throws {
         let producer = try KafkaProducer(configuration: broker.configuration)
@@ -92,14 +106,7 @@ struct ScaleOutGuaranteeTests {
         let servers = try #require(SeparateBroker.servers)
         let guarantee = scenario.guarantee
         let broker = Self.broker(servers, assignor: scenario.assignor)
-        let input = KafkaTestSupport.uniqueName("scale-in")
-        let output = KafkaTestSupport.uniqueName("scale-out")
-        let name = KafkaTestSupport.uniqueName("scale-app")
-        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
-        try await admin.createTopics([
-            KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
-            KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
-        ])
+        let (input, output, name) = try await Self.makeTopics(servers, prefix: "scale")
         func start(_ instance: String) throws -> (StreamApp, Task<Void, any Error>) {
             let app = try Self.makeApp(
                 name: name, instance: instance, guarantee: guarantee, broker: broker, input: input, output: output)
@@ -159,14 +166,7 @@ struct ScaleOutGuaranteeTests {
     func aSharedInstanceIDIsReported() async throws {
         let servers = try #require(SeparateBroker.servers)
         let broker = Self.broker(servers)
-        let input = KafkaTestSupport.uniqueName("shared-in")
-        let output = KafkaTestSupport.uniqueName("shared-out")
-        let name = KafkaTestSupport.uniqueName("shared-app")
-        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
-        try await admin.createTopics([
-            KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
-            KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
-        ])
+        let (input, output, name) = try await Self.makeTopics(servers, prefix: "shared")
         try await Self.produceBurst(0, to: input, on: broker)
         let first = try Self.makeApp(
             name: name, instance: "same", guarantee: .exactlyOnce, broker: broker, input: input, output: output)
