@@ -10,7 +10,7 @@ import Testing
 /// and its count equals `seq` (no record lost, none counted twice, no state lost across owners); at least once,
 /// every `(key, seq)` arrives.
 @Suite(
-    "Scale-out guarantees on a separate-process broker",
+    "Scale-out guarantees on a separate-process broker", .serialized,
     .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
 struct ScaleOutGuaranteeTests {
     struct Reading: Codable, Sendable {
