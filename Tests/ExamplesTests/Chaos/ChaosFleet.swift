@@ -44,6 +44,12 @@ final class ChaosFleet {
             transcript.note("SIGTERM \(id): not running")
             return
         }
+        // A SIGTERM before the worker has installed its handler would kill it outright (on a loaded machine a
+        // restart can take seconds to get there): wait for its "started" line first.
+        let ready = ContinuousClock.now + .seconds(20)
+        while !process.stderr.contains("started pid"), ContinuousClock.now < ready {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         process.send(SIGTERM)
         let status: ExampleProcess.ExitStatus
         do {
