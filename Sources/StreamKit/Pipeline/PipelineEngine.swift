@@ -12,12 +12,11 @@ final class PipelineEngine {
     private let errorPolicy: ErrorPolicy
     private(set) var tasks: [Int: PartitionTask] = [:]
 
-    /// Whether `topic` is one of the app's repartition topics.
-    func isRepartitionTopic(_ topic: String) -> Bool { repartitionTopics.contains(topic) }
 
     /// Partition counts of the topics the app reads, as the broker reports them (the declared ones until then).
     var inputPartitionCounts: [String: Int]
-    private let repartitionTopics: Set<String>
+    /// The app's repartition topics: written by the app itself, read like inputs.
+    let repartitionTopics: Set<String>
 
     init(app: StreamApp) {
         appName = app.name

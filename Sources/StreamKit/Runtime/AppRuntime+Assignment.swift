@@ -62,10 +62,10 @@ extension AppRuntime {
             for number in running { engine.removeTask(partition: number) }
         }
         for number in numbers.sorted() { try await installTask(number) }
-        try await consumer.rewind(assigned.filter { running.contains($0.partition) && !partitions.contains($0) }.sorted())
+        try await readAgain(assigned.filter { running.contains($0.partition) && !partitions.contains($0) }.sorted())
         // A repartition partition that comes here (again) starts without its upstreams' watermarks: the `keyBy`
         // stages of this instance tell them again (`StreamTime`).
-        if partitions.contains(where: { engine.isRepartitionTopic($0.topic) }) { engine.announceWatermarks() }
+        if partitions.contains(where: { engine.repartitionTopics.contains($0.topic) }) { engine.announceWatermarks() }
         var sought: Set<TopicPartition> = []
         for sink in app.graph.sinks {
             let stored = try await sink.storedOffsets(for: partitions) ?? [:]
@@ -107,8 +107,15 @@ extension AppRuntime {
         let kept = assigned.filter { numbers.contains($0.partition) }
         guard !kept.isEmpty else { return }
         for number in Set(kept.map(\.partition)).sorted() { try await installTask(number) }
-        try await consumer.rewind(kept.sorted())
-        backtest?.rewind(kept.sorted())
+        try await readAgain(kept.sorted())
+    }
+
+    /// Reads owned partitions again from their committed offsets, after their task was rebuilt from the
+    /// changelogs (the state of the last commit).
+    private func readAgain(_ partitions: [TopicPartition]) async throws {
+        guard !partitions.isEmpty else { return }
+        try await consumer.rewind(partitions)
+        backtest?.rewind(partitions)
     }
 
     /// Stops tracking `partitions` as owned.
@@ -133,8 +140,7 @@ extension AppRuntime {
         var numbers = Set(assigned.map(\.partition))
         if !app.graph.asyncSources.isEmpty { numbers.insert(0) }
         for number in numbers.sorted() { try await installTask(number) }
-        try await consumer.rewind(assigned.sorted())
-        backtest?.rewind(assigned.sorted())
+        try await readAgain(assigned.sorted())
     }
 
     /// Aborts the open transaction that could not commit and goes back to the last commit; the app carries on.

@@ -145,7 +145,7 @@ final class AppRuntime<C: Clock<Duration>> {
         engine.inputPartitionCounts.merge(try await broker.partitionCounts(of: app.graph.inputTopics)) { _, actual in
             actual
         }
-        if case .backtest = mode { backtest = BacktestProgress(internalTopics: repartitionTopics) }
+        if case .backtest = mode { backtest = BacktestProgress(internalTopics: engine.repartitionTopics) }
 
         consumer = try await broker.makeConsumer(group: app.name, readCommitted: isExactlyOnce)
         producer = try await broker.makeProducer(transactionalID: isExactlyOnce ? app.transactionalID : nil)
@@ -174,18 +174,12 @@ final class AppRuntime<C: Clock<Duration>> {
         logPartitions("left the group", assigned.sorted())
     }
 
-    /// The app's repartition topics: written by the app itself, read like inputs.
-    private var repartitionTopics: Set<String> {
-        Set(app.graph.topics.values.filter { $0.roles.contains(.repartition) }.map(\.spec.name))
-    }
-
     /// Deletes the repartition records below the offsets just committed, as Kafka Streams purges them: the topics
     /// keep no time retention (records carry their event time), so without this they would grow for ever. At most
     /// every few seconds; a failed purge is logged and loses nothing.
     private func purgeRepartitionTopics(below committed: [TopicPartition: Int64]) async {
         guard elapsed - lastPurge >= Self.purgeInterval else { return }
-        let internalTopics = repartitionTopics
-        let purgeable = committed.filter { internalTopics.contains($0.key.topic) }
+        let purgeable = committed.filter { engine.repartitionTopics.contains($0.key.topic) }
         guard !purgeable.isEmpty else { return }
         lastPurge = elapsed
         do {
