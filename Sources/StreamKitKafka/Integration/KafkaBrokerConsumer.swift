@@ -59,8 +59,16 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         }
         // Records of partitions revoked in this same poll are not handed out: the next owner reads them from the
         // offsets this member commits before it releases them.
-        let batches = KafkaRecordBatch.split(messages).filter {
-            assigned.contains($0.topicPartition) && !touched.contains($0.topicPartition)
+        let polled = KafkaRecordBatch.split(messages)
+        let batches = polled.filter { assigned.contains($0.topicPartition) && !touched.contains($0.topicPartition) }
+        // A partition lost and given back within this poll may have records of either tenure here, and
+        // librdkafka's position has passed them all: it reads again from its committed offset.
+        let regained = Set(polled.map(\.topicPartition)).intersection(touched).intersection(assigned)
+        if !regained.isEmpty {
+            logger.info(
+                "partitions given back during the poll that took them: reading again from their committed offsets",
+                metadata: ["partitions": "\(regained.sorted())"])
+            try await rewind(regained.sorted())
         }
         var ends: [TopicPartition: Int64] = [:]
         for (partition, offset) in messages.endsOfPartition {
