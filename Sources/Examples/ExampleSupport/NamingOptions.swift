@@ -22,14 +22,17 @@ package struct NamingOptions: ParsableArguments, Sendable {
     package var appID: String?
 
     @Option(
-        name: .long,
+        name: .customLong("instance-id"),
         help: ArgumentHelp(
             "This instance's id among the running instances of the app (default: $STREAMKIT_INSTANCE_ID, else new per process).",
             discussion:
                 "Under exactly-once the transactional id is '<app-id>-<instance-id>'. Give each running instance its own, "
                 + "stable across its restarts (a pod or host name), so a restart fences its predecessor at once.",
             valueName: "id"))
-    package var instanceID: String? = environmentValue("STREAMKIT_INSTANCE_ID")
+    package var instanceIDOption: String?
+
+    /// `--instance-id`, else `$STREAMKIT_INSTANCE_ID`.
+    package var instanceID: String? { instanceIDOption ?? environmentValue("STREAMKIT_INSTANCE_ID") }
 
     package init() {}
 

@@ -47,6 +47,10 @@ public final class StreamApp: @unchecked Sendable {
     public let repartitionPartitions: Int?
     /// How many threads process partition tasks in parallel (1: all on the run loop's thread).
     public let processingThreads: Int
+    /// How far in event time an input partition may run ahead of the slowest one this instance reads before it is
+    /// paused until that one catches up (``init(name:broker:guarantee:instanceID:checkpoint:errors:repartitionPartitions:processingThreads:timeAlignment:logger:metrics:)``);
+    /// `nil` when off.
+    public let timeAlignment: Duration?
     /// The logger; per-record messages are `.trace` only.
     public let logger: Logger
     /// Where metrics go; the global `MetricsSystem` unless the app was given a factory.
@@ -82,13 +86,20 @@ public final class StreamApp: @unchecked Sendable {
     ///     Streams' `num.stream.threads`. Above 1, operator closures run concurrently for different
     ///     partitions, so whatever they capture must be thread-safe (state kept by StreamKit's own operators
     ///     is per partition and needs nothing).
+    ///   - timeAlignment: Time-aligned consumption: an input partition whose records are more than this far
+    ///     ahead in event time of the slowest input partition this instance owns (one that still has records to
+    ///     read) is paused until that one catches up, as Flink aligns watermarks. A replay of history then reads
+    ///     the partitions side by side in event time, however the broker serves them, which bounds the windows
+    ///     held open after a `keyBy` and the state a join keeps. Default one minute; `nil` reads every partition
+    ///     as fast as it comes. Partitions at their end hold nobody back.
     ///   - logger: Gets the app's name as `app` metadata.
     ///   - metrics: The metrics factory; by default the bootstrapped `MetricsSystem`.
-    /// - Throws: `StreamAppError.configuration` when the name is not a valid topic-name prefix.
+    /// - Throws: `StreamAppError.configuration` when the name is not a valid topic-name prefix, or a count or
+    ///   duration is out of range.
     public init(
         name: String, broker: some StreamBroker = InMemoryBroker(), guarantee: ProcessingGuarantee = .atLeastOnce,
-        instanceID: String? = nil, checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail, repartitionPartitions: Int? = nil,
-        processingThreads: Int = 1,
+        instanceID: String? = nil, checkpoint: CheckpointPolicy = .default, errors: ErrorPolicy = .fail,
+        repartitionPartitions: Int? = nil, processingThreads: Int = 1, timeAlignment: Duration? = .seconds(60),
         logger: Logger = Logger(label: "streamkit"), metrics: (any MetricsFactory)? = nil
     ) throws {
         guard Self.isTopicNamePart(name) else {
@@ -114,6 +125,11 @@ public final class StreamApp: @unchecked Sendable {
             throw StreamAppError.configuration("processingThreads must be between 1 and 256, not \(processingThreads)")
         }
         self.processingThreads = processingThreads
+        if let timeAlignment, timeAlignment <= .zero {
+            throw StreamAppError.configuration(
+                "timeAlignment must be positive (or nil to turn it off), not \(timeAlignment)")
+        }
+        self.timeAlignment = timeAlignment
         var logger = logger
         logger[metadataKey: "app"] = "\(name)"
         self.logger = logger

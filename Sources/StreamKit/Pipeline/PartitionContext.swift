@@ -68,6 +68,19 @@ final class PartitionContext {
     /// The stream time of each repartition topic this task reads.
     @usableFromInline
     var upstreamClocks: [String: UpstreamClock] = [:]
+    /// Per input slot, the highest event time a time-keeping stage (a window, a `keyBy`) saw from that input:
+    /// how far in event time the partition has been read, for time-aligned consumption.
+    @usableFromInline
+    var inputTimes: [Int64] = []
+
+    /// Notes the event time of a record from the input in hand at a stage that keeps time.
+    @inline(__always)
+    @inlinable
+    func noteInputTime(_ time: EventTime) {
+        let slot = inputSlot
+        if slot >= inputTimes.count { inputTimes += Array(repeating: .min, count: slot + 1 - inputTimes.count) }
+        if time.milliseconds > inputTimes[slot] { inputTimes[slot] = time.milliseconds }
+    }
 
     /// The slot of an input partition, given on first use.
     func slot(of partition: TopicPartition) -> Int {
@@ -214,6 +227,9 @@ struct TaskCounters {
     var filtered = 0
     @usableFromInline
     var late = 0
+    /// Late records by window name: how many, and the most any of them was behind the watermark.
+    @usableFromInline
+    var lateByWindow: [String: LateTally] = [:]
     /// Failures by (stage, action).
     @usableFromInline
     var failures: [FailureKey: Int] = [:]
@@ -233,5 +249,45 @@ struct TaskCounters {
     @inlinable
     mutating func countFailure(stage: String, action: String) {
         failures[FailureKey(stage: stage, action: action), default: 0] += 1
+    }
+
+    /// Counts a record that came after its window closed, `lateness` milliseconds behind the watermark.
+    @inlinable
+    mutating func countLate(window: String, lateness: Int64) {
+        late += 1
+        lateByWindow[window, default: LateTally()].add(lateness: lateness)
+    }
+
+    /// Adds another task's counts.
+    mutating func merge(_ other: TaskCounters) {
+        recordsIn += other.recordsIn
+        recordsOut += other.recordsOut
+        filtered += other.filtered
+        late += other.late
+        failures.merge(other.failures, uniquingKeysWith: +)
+        lateByWindow.merge(other.lateByWindow) { $0.merged(with: $1) }
+    }
+}
+
+/// Late records of one window operator: how many, and the largest lateness (watermark − event time) among them.
+@usableFromInline
+struct LateTally: Sendable {
+    @usableFromInline var count = 0
+    @usableFromInline var maxLateness: Int64 = 0
+
+    @inlinable
+    init() {}
+
+    @inlinable
+    mutating func add(lateness: Int64) {
+        count += 1
+        maxLateness = Swift.max(maxLateness, lateness)
+    }
+
+    func merged(with other: LateTally) -> LateTally {
+        var merged = self
+        merged.count += other.count
+        merged.maxLateness = Swift.max(maxLateness, other.maxLateness)
+        return merged
     }
 }

@@ -166,15 +166,23 @@ final class PipelineEngine {
     func drainCounters() -> TaskCounters {
         var total = TaskCounters()
         for task in tasks.values {
-            let c = task.context.counters
-            total.recordsIn += c.recordsIn
-            total.recordsOut += c.recordsOut
-            total.filtered += c.filtered
-            total.late += c.late
-            total.failures.merge(c.failures, uniquingKeysWith: +)
+            total.merge(task.context.counters)
             task.context.counters = TaskCounters()
         }
         return total
+    }
+
+    /// How far in event time each input partition has been read (``PartitionContext/inputTimes``); partitions
+    /// whose records met no time-keeping stage yet are absent.
+    var inputTimes: [TopicPartition: Int64] {
+        var times: [TopicPartition: Int64] = [:]
+        for task in tasks.values {
+            let context = task.context
+            for (slot, time) in context.inputTimes.enumerated() where time > .min && slot < context.inputs.count {
+                times[context.inputs[slot]] = time
+            }
+        }
+        return times
     }
 
     /// Entries held by each store, summed over tasks.

@@ -28,6 +28,7 @@ final class WatermarkForwarder {
         let slot = context.inputSlot
         if slot >= sent.count { grow(to: slot + 1) }
         if time.milliseconds > sent[slot] { sent[slot] = time.milliseconds }
+        context.noteInputTime(time)
     }
 
     @usableFromInline

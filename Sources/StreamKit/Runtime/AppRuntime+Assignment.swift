@@ -21,6 +21,8 @@ extension AppRuntime {
     /// next owner starts exactly after the last record processed here.
     private func revoke(_ partitions: [TopicPartition]) async throws {
         try await checkpoint()
+        // A partition paused for time alignment is handed over unpaused.
+        if let paused = alignment?.forget(partitions), !paused.isEmpty { try consumer.resume(paused) }
         try await dropTasks(of: partitions)
         try await consumer.release(partitions)
         logPartitions("partitions checkpointed and released", partitions)
@@ -33,6 +35,8 @@ extension AppRuntime {
         logger.warning(
             "partitions lost (the group moved on without this instance); their uncommitted work is dropped",
             metadata: ["partitions": "\(partitions)"])
+        // Already unassigned; only the pause is cleared, so that they are not paused if they come back.
+        if let paused = alignment?.forget(partitions), !paused.isEmpty { try? consumer.resume(paused) }
         if isExactlyOnce {
             forget(partitions)
             try await producer.abortTransaction()

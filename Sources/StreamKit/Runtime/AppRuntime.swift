@@ -22,6 +22,10 @@ final class AppRuntime<C: Clock<Duration>> {
     var backtest: BacktestProgress?
     /// Which owned input partitions have had nothing to read for a while (they hold no repartitioned window back).
     var idleInputs = IdleInputs()
+    /// Pauses input partitions that run ahead of the others in event time (`StreamApp.timeAlignment`).
+    var alignment: TimeAlignment?
+    /// Records that came after their window closed since the last warning about them.
+    private var lateRecords = LateRecordLog()
     /// Set once started: the app's consumer and producer.
     var consumer: (any BrokerConsumer)!
     var producer: (any BrokerProducer)!
@@ -39,6 +43,7 @@ final class AppRuntime<C: Clock<Duration>> {
         status = app.status
         logger = app.logger
         start = clock.now
+        alignment = app.timeAlignment.map(TimeAlignment.init(bound:))
     }
 
     var elapsed: Duration { start.duration(to: clock.now) }
@@ -98,6 +103,7 @@ final class AppRuntime<C: Clock<Duration>> {
                 backtest?.note(batches, endsReached: poll.endsReached.filter { !sought.contains($0.key) })
                 idleInputs.note(batches, endsReached: poll.endsReached, now: now)
                 engine.markIdle(idleInputs.newlyIdle(owned: assigned, now: now))
+                try alignInputs()
                 if !batches.isEmpty {
                     metrics.recordInput(batches)
                     progress.sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
@@ -168,6 +174,7 @@ final class AppRuntime<C: Clock<Duration>> {
     private func shutDown() async throws {
         status.update { $0.phase = .stopping }
         try await checkpoint()
+        lateRecords.warn(logger: logger)
         if isExactlyOnce { try await producer.abortTransaction() }
         try await consumer.close()
         try await producer.close()
@@ -211,6 +218,27 @@ final class AppRuntime<C: Clock<Duration>> {
             failures.noteSkipped(count, stage: key.stage)
         }
         metrics.record(counters)
+        lateRecords.note(counters.lateByWindow)
+        lateRecords.warnIfDue(now: elapsed, logger: logger)
+    }
+
+    /// Pauses the input partitions that ran too far ahead in event time and resumes those the others caught up
+    /// with (``TimeAlignment``).
+    private func alignInputs() throws {
+        guard alignment != nil else { return }
+        let inputs = assigned.filter { !engine.repartitionTopics.contains($0.topic) }
+        let (pause, resume) = alignment!.update(
+            times: engine.inputTimes, candidates: inputs, atEnd: idleInputs.isAtEnd)
+        if !pause.isEmpty {
+            try consumer.pause(pause)
+            logger.debug("paused: ahead of the slowest input partition in event time", metadata: ["partitions": "\(pause)"])
+        }
+        if !resume.isEmpty {
+            try consumer.resume(resume)
+            logger.debug("resumed: the other input partitions caught up", metadata: ["partitions": "\(resume)"])
+        }
+        let paused = alignment!.paused.sorted()
+        status.update { $0.pausedForAlignment = paused }
     }
 
     /// Checkpoints when a sink is backpressured (with fetching paused meanwhile), or when the policy's record
@@ -222,7 +250,7 @@ final class AppRuntime<C: Clock<Duration>> {
             let partitions = assigned.sorted()
             try consumer.pause(partitions)
             try await checkpoint()
-            try consumer.resume(partitions)
+            try consumer.resume(partitions.filter { alignment?.paused.contains($0) != true })
         } else if progress.sinceCheckpoint < app.checkpointPolicy.records
             && now - progress.lastCheckpoint < app.checkpointPolicy.interval
         {

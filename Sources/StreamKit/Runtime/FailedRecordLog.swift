@@ -4,8 +4,8 @@ import Logging
 /// per (dead-letter topic, stage) or per skipping stage.
 ///
 /// A broken upstream can make every record it sends fail; a warning per record would flood the log, so each
-/// dead-lettered record is logged at `.trace` and the warning carries the count and the first record's
-/// position and reason. Skipped records leave only their count (the error policy keeps nothing else of them).
+/// dead-lettered record is logged at `.trace` and the warning carries the count (`records`) and the first record's
+/// position and reason (`first_topic`, `first_partition`, `first_offset`, `first_reason`). Skipped records leave only their count (the error policy keeps nothing else of them).
 struct FailedRecordLog {
     private struct Key: Hashable {
         /// The dead-letter topic, or `nil` for skipped records.
@@ -47,9 +47,16 @@ struct FailedRecordLog {
     mutating func flush(to logger: Logger) {
         for key in order {
             guard let entry = entries[key] else { continue }
-            var metadata = entry.first
-            metadata["records"] = "\(entry.count)"
-            logger.warning(key.topic == nil ? "records skipped" : "records dead-lettered", metadata: metadata)
+            var metadata: Logger.Metadata = ["records": "\(entry.count)"]
+            // The position and reason are the first record's of the group, named so.
+            for (name, value) in entry.first {
+                metadata[["dead_letter_topic", "stage"].contains(name) ? name : "first_\(name)"] = value
+            }
+            logger.warning(
+                key.topic == nil
+                    ? "records skipped since the last checkpoint"
+                    : "records dead-lettered since the last checkpoint (first_* fields: the first of them)",
+                metadata: metadata)
         }
         entries = [:]
         order = []

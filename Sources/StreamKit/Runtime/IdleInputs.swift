@@ -24,6 +24,9 @@ struct IdleInputs {
         }
     }
 
+    /// Whether `partition` had nothing more to read as of the last poll that told.
+    func isAtEnd(_ partition: TopicPartition) -> Bool { atEnd.contains(partition) }
+
     /// The owned partitions that became idle since the last call.
     mutating func newlyIdle(owned: Set<TopicPartition>, now: Duration) -> [TopicPartition] {
         var found: [TopicPartition] = []

@@ -40,6 +40,9 @@ public final class StreamAppStatus: Sendable {
         /// first measurement after assignment. The runtime measures after each assignment and then about once
         /// a second.
         public var lag: [TopicPartition: Int64]
+        /// Input partitions paused because they ran ahead of the others in event time (`StreamApp.timeAlignment`),
+        /// sorted; they resume when the others catch up.
+        public var pausedForAlignment: [TopicPartition] = []
         /// Why the app failed (the error's description), when `phase` is `.failed`.
         public var failure: String?
 

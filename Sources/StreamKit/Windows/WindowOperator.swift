@@ -60,12 +60,13 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
     @inlinable
     func process(_ record: StreamRecord<Key, Value>) throws {
         let t = record.timestamp.milliseconds
+        context.noteInputTime(record.timestamp)
         if clockTopic == nil, t > store.watermark { store.watermark = t }
         lastActivity = context.wallTime
         let watermark = store.watermark
         try bounds.forEachStart(containing: t) { start in
             if bounds.isClosed(start: start, at: watermark) {
-                context.counters.late += 1
+                context.counters.countLate(window: name, lateness: watermark &- t)
                 try late(
                     record.withValue(
                         LateRecord(

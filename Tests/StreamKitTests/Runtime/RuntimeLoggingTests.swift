@@ -35,16 +35,16 @@ struct RuntimeLoggingTests {
         let traced = entries.filter { $0.message == "record dead-lettered" }
         #expect(traced.map(\.level) == [.trace, .trace])
         #expect(traced.map { $0.metadata["offset"] } == ["1", "3"])
-        let warnings = entries.filter { $0.message == "records dead-lettered" }
+        let warnings = entries.filter { $0.message.description.hasPrefix("records dead-lettered") }
         #expect(warnings.count == 1)
         let warning = try #require(warnings.first)
         #expect(warning.level == .warning)
         #expect(warning.metadata["dead_letter_topic"] == "in.dlq")
-        #expect(warning.metadata["topic"] == "in")
-        #expect(warning.metadata["partition"] == "0")
-        #expect(warning.metadata["offset"] == "1")
+        #expect(warning.metadata["first_topic"] == "in")
+        #expect(warning.metadata["first_partition"] == "0")
+        #expect(warning.metadata["first_offset"] == "1")
         #expect(warning.metadata["stage"] == "validate")
-        #expect(warning.metadata["reason"] == "not positive: 0")
+        #expect(warning.metadata["first_reason"] == "not positive: 0")
         #expect(warning.metadata["records"] == "2")
     }
 
@@ -67,7 +67,7 @@ struct RuntimeLoggingTests {
 
         // "x" and "{" are not JSON integers: two records skipped at the deserialize stage, one warning.
         let warnings = log.entries.filter { $0.level == .warning }
-        #expect(warnings.map(\.message) == ["records skipped"])
+        #expect(warnings.map(\.message) == ["records skipped since the last checkpoint"])
         #expect(warnings.first?.metadata["stage"] == "deserialize")
         #expect(warnings.first?.metadata["records"] == "2")
         #expect(warnings.first?.metadata["app"] == "skipping")
@@ -91,5 +91,29 @@ struct RuntimeLoggingTests {
         #expect(failure.metadata["app"] == "broken")
         let error = try #require(failure.metadata["error"]).description
         #expect(error.contains("in[0]@1"))  // the malformed record's position
+    }
+
+    @Test func lateRecordsAreWarnedAboutWithCountAndLateness() async throws {
+        let broker = InMemoryBroker()
+        let (logger, log) = Self.makeLogger(.info)
+        let app = try StreamApp(name: "late", broker: broker, logger: logger)
+        let input = app.topic("in", key: String.self, value: Int.self, format: .json)
+        app.dataframe(input).tumblingWindow(.seconds(10), grace: .zero, name: "per-10s").count()
+            .final().to(CollectingSink<WindowResult<String, Int>>())
+        broker.createTopic(input.spec)
+        // Event times 25 s, then 3 s and 7 s: the window [0, 10) closed at 25 s, so both are late, by 22 s and 18 s.
+        for (value, time) in [(1, 25_000), (2, 3_000), (3, 7_000)] as [(Int, Int64)] {
+            try broker.appendJSON(value, key: "k", to: "in", at: time)
+        }
+
+        try await app.run(mode: .backtest)
+
+        let warnings = log.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        let warning = try #require(warnings.first)
+        #expect(warning.message.description.hasPrefix("records arrived after their window closed"))
+        #expect(warning.metadata["window"] == "per-10s")
+        #expect(warning.metadata["late_records"] == "2")
+        #expect(warning.metadata["max_lateness"] == "22.0 seconds")
     }
 }
