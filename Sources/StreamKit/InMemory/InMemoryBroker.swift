@@ -82,6 +82,18 @@ public final class InMemoryBroker: StreamBroker {
         state.withLock { $0.committed[group] ?? [:] }
     }
 
+    /// Removes each partition's records from the given offset on (an aborted transaction, for the harness).
+    func truncate(_ ends: [TopicPartition: Int64]) {
+        state.withLock { state in
+            for (partition, offset) in ends {
+                guard let count = state.topics[partition.topic]?[partition.partition].count, offset < count else {
+                    continue
+                }
+                state.topics[partition.topic]![partition.partition].removeLast(count - Int(offset))
+            }
+        }
+    }
+
     /// Commits offsets for a group.
     public func commit(_ offsets: [TopicPartition: Int64], group: String) {
         state.withLock { state in state.committed[group, default: [:]].merge(offsets) { _, new in new } }

@@ -10,6 +10,19 @@
 /// returns. `checkpoint()` flushes sinks, writes changelogs and commits offsets in the runtime's order;
 /// `restart()` throws away all in-memory state as a crash would and rebuilds it from the changelogs
 /// and committed offsets.
+///
+/// The harness models the app's guarantee across `restart()`. Under `.atLeastOnce` the records since the last
+/// checkpoint are processed again and what they wrote stays, so outputs repeat — after a `keyBy` twice over: a
+/// replayed input record is repartitioned again, and a count downstream counts it again:
+///
+///     try h.send(orders, [a, b]); try await h.checkpoint()
+///     try h.send(orders, [c]); try h.restart()   // c is read again: its repartitioned copy is there twice
+///     // per-product counts downstream include c twice under .atLeastOnce, once under .exactlyOnce
+///
+/// Under `.exactlyOnce` everything the app wrote since the last checkpoint (outputs, repartition records) was in
+/// the open transaction: `restart()` aborts it, so those records are gone, and processing them again gives each
+/// output once. (The harness shows uncommitted outputs before a checkpoint, as a `read_uncommitted` reader sees
+/// them.)
 public final class PipelineHarness {
     /// The app under test.
     public let app: StreamApp
@@ -20,6 +33,9 @@ public final class PipelineHarness {
     private var engine: PipelineEngine
     private var positions: [TopicPartition: Int64] = [:]
     private var pendingMetadata: RawRecord?
+    /// Under exactly-once: per partition, the first offset the app wrote since the last checkpoint (the open
+    /// transaction's records, from there to the end).
+    private var openTransaction: [TopicPartition: Int64] = [:]
     private let metrics: AppMetrics
     /// Appends what the checkpoint writes (changelogs) to the broker, as the runtime's producer would.
     private let producer: any BrokerProducer
@@ -160,13 +176,18 @@ public final class PipelineHarness {
         let sequence = Checkpoint(offsets: engine.nextOffsets, group: app.name)
         try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
         broker.commit(sequence.offsets, group: app.name)
+        openTransaction = [:]
         metrics.recordCheckpoint(duration: .zero, storeSizes: engine.storeSizes)
     }
 
     /// Loses every in-memory state as a crash would, then restores from changelogs and committed
-    /// offsets and processes whatever is uncommitted again (outputs since the last checkpoint repeat,
-    /// as under at-least-once).
+    /// offsets and processes whatever is uncommitted again. Under `.atLeastOnce` the outputs since the last
+    /// checkpoint repeat; under `.exactlyOnce` they are aborted first, so each appears once.
     public func restart() throws {
+        if app.guarantee == .exactlyOnce {
+            broker.truncate(openTransaction)
+            openTransaction = [:]
+        }
         engine = PipelineEngine(app: app)
         try start()
         try pump()
@@ -217,7 +238,13 @@ public final class PipelineHarness {
 
     private func routeOutputs() throws {
         let outputs = engine.drainOutputs()
-        for record in outputs { broker.append(record) }
+        let transactional = app.guarantee == .exactlyOnce
+        for record in outputs {
+            let position = broker.append(record)
+            guard transactional else { continue }
+            openTransaction[position.topicPartition] = min(
+                openTransaction[position.topicPartition] ?? .max, position.offset)
+        }
         metrics.recordOutputs(outputs) { _ in }
         metrics.record(engine.drainCounters())
     }
