@@ -21,7 +21,7 @@ struct ChaosRun {
 
     /// Bounds that keep a failing run short enough for `scripts/test` (a passing one needs a few seconds of each).
     static let catchUpLimit: Duration = .seconds(60)
-    static let outputLimit: Duration = .seconds(45)
+    static let outputLimit: Duration = .seconds(120)
 
     let seed: UInt64
     /// `at-least-once` or `exactly-once`, as the worker's `--guarantee` spells it.
@@ -77,7 +77,9 @@ struct ChaosRun {
             let sentinels = input.sentinels(partitions: schedule.partitions)
             try await cluster.produce(sentinels.map { ($0.reading, Optional($0.partition)) }, to: inputTopic)
             transcript.note("sent \(sentinels.count) sentinels at 2026-06-01 (one per input partition)")
-            try await awaitOutputs(cluster, outputTopic, reference, fleet, transcript)
+            try await awaitOutputs(
+                cluster, outputTopic, reference, fleet, transcript, group: appID,
+                repartition: (topic: "\(appID)-by-site-repartition", partitions: schedule.partitions))
             try await fleet.terminateAll()
         } catch {
             await fleet.killAll()
@@ -173,13 +175,16 @@ struct ChaosRun {
         }
     }
 
-    /// Waits until every reference window is in the output, or the output stops growing for 15 s.
+    /// Waits until every reference window is in the output, or nothing moves for 15 s: neither the output nor the
+    /// group's position in the repartition topic (on a loaded machine the windows' side can still be reading a
+    /// long backlog of repartitioned readings when the input side has caught up).
     private func awaitOutputs(
         _ cluster: ChaosCluster, _ topic: String, _ reference: ChaosReference, _ fleet: ChaosFleet,
-        _ transcript: ChaosTranscript
+        _ transcript: ChaosTranscript, group: String, repartition: (topic: String, partitions: Int)
     ) async throws {
         let deadline = ContinuousClock.now + Self.outputLimit
         var count = 0
+        var position: Int64 = 0
         var grewAt = ContinuousClock.now
         while true {
             try fleet.restartUnexpectedExits()
@@ -191,8 +196,12 @@ struct ChaosRun {
                 try await Task.sleep(for: .seconds(2))
                 return
             }
-            if outputs.count != count {
+            let committed = try await cluster.committedOffsets(
+                group: group, repartition.topic, partitions: repartition.partitions
+            ).values.reduce(0, +)
+            if outputs.count != count || committed != position {
                 count = outputs.count
+                position = committed
                 grewAt = ContinuousClock.now
             }
             if ContinuousClock.now - grewAt > .seconds(15) || ContinuousClock.now > deadline {
