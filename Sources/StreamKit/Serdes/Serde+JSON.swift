@@ -18,8 +18,11 @@ extension Serde where Value: Codable & Sendable {
                 do {
                     return try decoder.decode(Value.self, from: bytes)
                 } catch let error as JSONError {
-                    throw SerdeError(
-                        reason: "\(error.reason) (\(error.kind) at byte \(error.byteOffset))", field: error.codingPath)
+                    // A missing field's reason names it and where its object starts; others need the position.
+                    let reason =
+                        error.kind == .keyNotFound
+                        ? error.reason : "\(error.reason) (\(error.kind) at byte \(error.byteOffset))"
+                    throw SerdeError(reason: reason, field: error.codingPath)
                 }
             })
     }

@@ -55,7 +55,10 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func require(_ key: Key) throws(JSONError) -> Int {
         guard let index = valueIndex(forKey: key) else {
             let start = Int(reader.tape[object].start)
-            throw naming(key, reader.error(.keyNotFound, at: start, "no member for key '\(key.stringValue)'"))
+            let wire = reader.keyMapping.wireName(for: key.stringValue)
+            let property = wire == key.stringValue ? "" : " (property '\(key.stringValue)')"
+            throw naming(
+                key, reader.error(.keyNotFound, at: start, "missing field '\(wire)'\(property) in the object at byte \(start)"))
         }
         return index
     }

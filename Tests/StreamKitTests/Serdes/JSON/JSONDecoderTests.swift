@@ -98,6 +98,15 @@ struct JSONDecoderTests {
             streamError(Order.self, Array(#"{"order_id":"A","items":[]}"#.utf8), decoder: decoder))
         #expect(missing.kind == .keyNotFound)
         #expect(missing.codingPath == "total")
+        #expect(missing.reason == "missing field 'total' in the object at byte 0")
+        // Through the serde (what a dead letter's reason shows): the wire name, the property and no bare offset.
+        let serde = Serde<Order>.json
+        #expect {
+            try serde.decode(Array(#"{"items":[],"total":1}"#.utf8))
+        } throws: { error in
+            "\(error)".contains("missing field 'order_id' (property 'orderId') in the object at byte 0")
+                && !"\(error)".contains("key not found at byte")
+        }
         let null = try #require(
             streamError(Order.self, Array(#"{"order_id":null,"items":[],"total":1}"#.utf8), decoder: decoder))
         #expect(null.kind == .valueNotFound)
