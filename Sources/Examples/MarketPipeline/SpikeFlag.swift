@@ -26,7 +26,8 @@ struct SpikeFlag: Codable, Hashable, Sendable {
         self.kind = kind
         observed = alert.observed
         baseline = alert.baseline
-        ratio = alert.ratio
+        // Spreads and moves are never negative, and a ratio rule never fires against a zero baseline.
+        ratio = alert.ratio ?? .infinity
         severity = alert.severity
         sequence = tick.sequence
         tsEventMs = tick.tsEventMs

@@ -3,7 +3,7 @@
 ///
 /// State is `Codable` because it is written to the changelog at checkpoints and restored on another
 /// instance. Conform your own type, or use the built-ins: `Count`, `Sum`, `Mean`, `Minimum`, `Maximum`,
-/// `First`, `Last`, `OHLC`, `VWAP`, `ZScore`, `EWStatistics`, `RateOfChange`.
+/// `First`, `Last`, `SummaryStatistics`, `OHLC`, `VWAP`, `ZScore`, `EWStatistics`, `RateOfChange`.
 public protocol StreamAggregator<Input, Output> {
     /// The values folded in.
     associatedtype Input

@@ -44,7 +44,7 @@ struct EMATests {
         #expect(result.map(\.severity) == [.medium, .high])
         #expect(abs(result[0].baseline - 115) < 1e-9)
         #expect(abs(result[1].baseline - 155.5) < 1e-9)
-        #expect(abs(result[1].ratio - 500 / 155.5) < 1e-9)
+        #expect(abs(result[1].ratio! - 500 / 155.5) < 1e-9)
     }
 
     @Test func warmUpSuppressesEarlyAlertsAndKeysAreIndependent() throws {

@@ -58,6 +58,37 @@ struct StreamingStatisticsTests {
         #expect(fold(Last<Double>(), values) == 7)
     }
 
+    @Test func summaryStatisticsInOneFold() {
+        // 4, 1, 7, −2: count 4, sum 10 → mean 2.5; smallest −2, largest 7
+        let s = fold(SummaryStatistics<Double> { $0 }, [4, 1, 7, -2])
+        #expect(s == SummaryStatisticsResult(count: 4, mean: 2.5, minimum: -2, maximum: 7))
+        #expect(
+            fold(SummaryStatistics<Double> { $0 }, [3])
+                == SummaryStatisticsResult(count: 1, mean: 3, minimum: 3, maximum: 3))
+    }
+
+    @Test func summaryStatisticsPerWindow() throws {
+        let app = try makeApp()
+        let ticks = app.topic("ticks", key: String.self, value: Tick.self, format: .json)
+        let rows = CollectingSink<WindowResult<String, SummaryStatisticsResult>>()
+        app.dataframe(ticks).eventTime(\.tsEventMs).tumblingWindow(.seconds(1))
+            .aggregate(SummaryStatistics { $0.mid }).final().to(rows)
+        let h = try PipelineHarness(app)
+        try h.send(
+            ticks,
+            [
+                tick("A", mid: 10, at: 0), tick("A", mid: 14, at: 500), tick("A", mid: 9, at: 900),
+                tick("A", mid: 20, at: 1_200),
+            ])
+        try h.advanceWatermark(to: .at(.seconds(5)))
+        // [0, 1000): 10, 14, 9 → 3 values, mean 33 / 3 = 11, 9 to 14. [1000, 2000): 20 alone.
+        #expect(
+            rows.values.map(\.value) == [
+                SummaryStatisticsResult(count: 3, mean: 11, minimum: 9, maximum: 14),
+                SummaryStatisticsResult(count: 1, mean: 20, minimum: 20, maximum: 20),
+            ])
+    }
+
     @Test func runningZScorePerKey() throws {
         let app = try makeApp()
         let ticks = app.topic("ticks", key: String.self, value: Tick.self, format: .json)

@@ -20,7 +20,8 @@ struct TrendAlert: Codable, Hashable, Sendable {
         windowEndMs = spike.value.windowEndMs
         revenue = spike.observed
         baseline = spike.baseline
-        ratio = spike.ratio
+        // Revenue is never negative, and a ratio rule never fires against a zero baseline.
+        ratio = spike.ratio ?? .infinity
         severity = spike.severity
     }
 }
