@@ -3,7 +3,7 @@ extension DataFrame where Value: Codable & Sendable {
     /// state downstream is kept per new key, on whichever instance owns that key's partition.
     ///
     ///     orderLines.keyBy { $0.productId }
-    ///         .tumblingWindow(.minutes(5))
+    ///         .tumblingWindow(.seconds(300))
     ///
     /// Values cross the topic as JSON; the event time crosses as the record timestamp. So that replayed history
     /// is not deleted by time retention before it is read, the topic is created with `retention.ms=-1` and

@@ -36,7 +36,7 @@ extension DataFrame {
 
     /// Drops records whose id was already seen for the same key within `window` of event time.
     ///
-    ///     ticks.dedupe(by: \.sequence, within: .minutes(5))
+    ///     ticks.dedupe(by: \.sequence, within: .seconds(300))
     @inlinable
     public func dedupe<ID: Hashable & Codable>(
         by id: @escaping (Value) -> ID, within window: Duration, name: String? = nil

@@ -102,7 +102,7 @@ extension DataFrame {
 
     /// Groups records per key into overlapping windows of `size` that start every `step`.
     ///
-    ///     prices.hoppingWindow(.minutes(5), every: .minutes(1))   // each record is in 5 windows
+    ///     prices.hoppingWindow(.seconds(300), every: .seconds(60))   // each record is in 5 windows
     @inlinable
     public func hoppingWindow(
         _ size: Duration, every step: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil,
