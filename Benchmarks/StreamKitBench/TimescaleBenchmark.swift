@@ -16,8 +16,7 @@ struct TimescaleBenchmark: AsyncParsableCommand {
             Needs --url or TIMESCALE_URL (scripts/postgres start prints one); the URL is never printed.
             """)
 
-    @Option(name: .long, help: "libpq URL or key=value string. Default: the TIMESCALE_URL environment variable.")
-    var url: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .long, help: "Rows to write.")
     var rows = 1_000_000
@@ -38,9 +37,7 @@ struct TimescaleBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let conninfo = url ?? Machine.environment("TIMESCALE_URL"), !conninfo.isEmpty else {
-            throw ValidationError("no database: pass --url or set TIMESCALE_URL (scripts/postgres start prints one)")
-        }
+        let conninfo = try database.resolved()
         let connection: TimescaleConnection
         do {
             connection = try await TimescaleConnection.connect(conninfo)
@@ -168,14 +165,9 @@ struct TimescaleBenchmark: AsyncParsableCommand {
     static func psqlCopy(
         _ rows: [TimescaleRow], conninfo: String, connection: TimescaleConnection
     ) async throws -> Duration? {
-        guard
-            let psql = ["/usr/bin/psql", "/usr/lib/postgresql/15/bin/psql"].first(
-                where: FileManager.default.isExecutableFile)
-        else {
-            return nil
-        }
+        guard Psql.executable != nil else { return nil }
         let table = try await freshTable("streamkit_bench_psql", upsertKey: [], on: connection)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("streamkit-bench-\(getpid()).csv")
+        let file = Psql.temporaryFile("ticks")
         defer { try? FileManager.default.removeItem(at: file) }
         var csv = ""
         csv.reserveCapacity(rows.count * 80)
@@ -184,43 +176,7 @@ struct TimescaleBenchmark: AsyncParsableCommand {
             csv += "\n"
         }
         try csv.write(to: file, atomically: false, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psql)
-        // A password goes to psql in PGPASSWORD, not on its command line, where other users could read it.
-        let (dbname, password) = Self.splittingPassword(conninfo)
-        if let password {
-            process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 }
-        }
-        process.arguments = [
-            "--quiet", "--no-psqlrc", "--dbname", dbname, "--command",
-            "\\copy \(table.name.name.name) FROM '\(file.path)' WITH (FORMAT csv)",
-        ]
-        let started = ContinuousClock.now
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("psql \\copy failed (exit \(process.terminationStatus))")
-        }
-        return ContinuousClock.now - started
-    }
-
-    /// The connection string without its password, and the password: from a URL's user information or a
-    /// `password=` key of a key=value string (unquoted values only).
-    static func splittingPassword(_ conninfo: String) -> (conninfo: String, password: String?) {
-        if conninfo.contains("://") {
-            guard var components = URLComponents(string: conninfo), let password = components.password else {
-                return (conninfo, nil)
-            }
-            components.password = nil
-            return (components.string ?? conninfo, password)
-        }
-        var password: String?
-        let kept = conninfo.split(separator: " ").filter { pair in
-            guard pair.hasPrefix("password=") else { return true }
-            password = String(pair.dropFirst("password=".count))
-            return false
-        }
-        return (kept.joined(separator: " "), password)
+        return try Psql.time("\\copy \(table.name.name.name) FROM '\(file.path)' WITH (FORMAT csv)", conninfo: conninfo)
     }
 
     static func csvField(_ value: TimescaleValue) -> String {
