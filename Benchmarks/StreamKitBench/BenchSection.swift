@@ -67,10 +67,13 @@ enum BenchSection: String, Codable, CaseIterable, ExpressibleByArgument, Sendabl
                 + "window. CPU ns/record is process CPU time (all threads, librdkafka's included) per record."
         case .timescale:
             "`streamkit-bench timescale`: market-tick rows (symbol, bid, ask, volumes, timestamptz, sequence) "
-                + "into fresh plain tables on the local PostgreSQL: StreamKit's binary COPY; its idempotent batch "
-                + "writer (COPY into a staging table, then INSERT … ON CONFLICT); and psql's own `\\copy` of the "
-                + "same rows from CSV as the ceiling (psql's time includes starting psql and connecting). Peak memory is "
-                + "the benchmark process's, with all rows held in memory."
+                + "into fresh plain tables on the local PostgreSQL: StreamKit's binary COPY; a TimescaleSink "
+                + "upserting on (symbol, sequence), appended to and flushed every batch as the runtime does "
+                + "(chunks of 10,000 rows as `INSERT … SELECT * FROM unnest($1, …) ON CONFLICT`, each column one "
+                + "binary array, all in one pipelined transaction); and psql's own `\\copy` of the same rows from "
+                + "CSV as the ceiling, into a plain table and into one with the same primary key (psql's time "
+                + "includes starting psql and connecting). Peak memory is the benchmark process's, with all rows "
+                + "held in memory."
         case .persistence:
             "`streamkit-bench persistence`: N JSON events (1 % bad, 5 % redeliveries of an earlier event) produced "
                 + "to a fresh 3-partition topic, then the `event-persistence --backtest` executable timed as a whole "

@@ -29,6 +29,9 @@ struct PersistenceLatencyBenchmark: AsyncParsableCommand {
     @Option(name: .long, help: "Milliseconds between polls of the table.")
     var pollMs = 2
 
+    @Option(name: .long, help: "event-persistence's --commit-interval-ms (default: its own, 20 ms); for A/B runs.")
+    var commitIntervalMs: Int?
+
     @Option(name: .long, help: "The event-persistence executable. Default: the one next to streamkit-bench.")
     var executable: String?
 
@@ -54,7 +57,7 @@ struct PersistenceLatencyBenchmark: AsyncParsableCommand {
         process.arguments = [
             "--demo-events", "\(rate * seconds)", "--demo-rate", "\(rate)", "--timescale-url",
             Psql.url(conninfo, schema: schema), "--no-metrics",
-        ]
+        ] + (commitIntervalMs.map { ["--commit-interval-ms", "\($0)"] } ?? [])
         // Without KAFKA_BROKERS the example runs on its embedded cluster.
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "KAFKA_BROKERS" }
         process.standardOutput = FileHandle.nullDevice
@@ -79,6 +82,7 @@ struct PersistenceLatencyBenchmark: AsyncParsableCommand {
         let p99 = percentile(0.99)
         var report = Report(title: "streamkit-bench persistence-latency: produce → row visible, embedded cluster")
         report.add("rate", "\(Format.grouped(rate)) events/s for \(seconds) s")
+        report.add("commit interval", commitIntervalMs.map { "\($0) ms" } ?? "event-persistence's default (20 ms)")
         report.add("rows timed", "\(Format.grouped(latencies.count)) of \(Format.grouped(observer.rowCount)) stored")
         report.add("p50", "\(percentile(0.5)) ms")
         report.add("p99", "\(p99) ms")

@@ -132,32 +132,15 @@ final class LibPQConnection {
 
     // MARK: - Pipeline
 
-    /// Runs `BEGIN`, the statements `body` sends, and `COMMIT` in libpq's pipeline mode: the server runs each
-    /// statement while the caller prepares and sends the next, and the results are read once, at the end, so the
-    /// whole transaction costs one round trip instead of one per statement.
-    ///
-    /// When `body` throws, the transaction is rolled back instead (nothing it sent is committed).
-    /// - Returns: The affected-row count of each statement `body` sent, in order.
-    /// - Throws: What `body` throws; the first failed statement's error (the server skips the statements after
-    ///   it, `COMMIT` included, and the transaction is rolled back); connection errors.
-    func transactionPipeline(_ body: (inout LibPQPipeline) throws(TimescaleError) -> Void) throws(TimescaleError)
-        -> [Int]
-    {
+    /// Enters libpq's pipeline mode and sends `BEGIN`: the statements sent after it with
+    /// ``sendInPipeline(_:_:)`` go out at once, the server runs each while the caller prepares the next, and
+    /// ``endPipeline(statements:commit:)`` reads all results at the end: one round trip for a whole transaction.
+    func beginPipeline() throws(TimescaleError) {
         guard PQenterPipelineMode(conn) == 1 else { throw connectionError() }
-        var pipeline = LibPQPipeline(connection: self)
-        var failure: TimescaleError?
-        do throws(TimescaleError) {
-            try sendInPipeline("BEGIN", [])
-            try body(&pipeline)
-        } catch {
-            failure = error
-        }
-        let counts = try finishPipeline(statements: pipeline.sent, commit: failure == nil)
-        if let failure { throw failure }
-        return counts
+        try sendInPipeline("BEGIN", [])
     }
 
-    /// Sends one statement of an open pipeline and writes it out; see ``transactionPipeline(_:)``.
+    /// Sends one statement of the open pipeline and writes it out; see ``beginPipeline()``.
     func sendInPipeline(_ sql: String, _ parameters: [LibPQParameter]) throws(TimescaleError) {
         guard let count = Int32(exactly: parameters.count), count <= 65_535 else {
             throw TimescaleError(kind: .configuration, message: "more than 65 535 bind parameters in one statement")
@@ -174,7 +157,12 @@ final class LibPQConnection {
 
     /// Sends `COMMIT` (or `ROLLBACK`) and the sync, reads every result, leaves pipeline mode, and rolls back a
     /// transaction that a failed statement left open.
-    private func finishPipeline(statements: Int, commit: Bool) throws(TimescaleError) -> [Int] {
+    ///
+    /// - Parameter statements: How many statements were sent after `BEGIN`.
+    /// - Returns: The affected-row count of each of those statements, in order.
+    /// - Throws: The first failed statement's error (the server skipped the statements after it, `COMMIT`
+    ///   included); connection errors.
+    func endPipeline(statements: Int, commit: Bool) throws(TimescaleError) -> [Int] {
         if !isConnectionBad {
             try sendInPipeline(commit ? "COMMIT" : "ROLLBACK", [])
             guard PQpipelineSync(conn) == 1 else { throw connectionError() }

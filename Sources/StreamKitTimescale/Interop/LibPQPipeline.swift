@@ -4,8 +4,8 @@ struct LibPQParameter {
     var bytes: [UInt8]?
 }
 
-/// The statements of one libpq pipeline, each sent as it is added; see
-/// ``LibPQConnection/transactionPipeline(_:)``.
+/// Sends statements into the open pipeline of a connection, each as it is added, and counts them; see
+/// ``LibPQConnection/beginPipeline()``.
 struct LibPQPipeline: ~Copyable {
     let connection: LibPQConnection
     private(set) var sent = 0

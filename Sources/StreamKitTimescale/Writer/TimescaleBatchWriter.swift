@@ -118,7 +118,7 @@ public struct TimescaleBatchWriter: Sendable {
     }
 
     private func writeOnce(_ rows: [TimescaleRow], _ offsets: [TimescaleOffset]) async throws -> Int {
-        let offsetUpserts = offsetsTable.map { table in offsets.map { Self.offsetUpsert($0, into: table) } } ?? []
+        let offsetUpserts = offsetUpserts(offsets)
         if table.upsertKeyIdentifiers.isEmpty {
             return try await connection.withTransaction { [table] pg in
                 let copied =
@@ -129,14 +129,68 @@ public struct TimescaleBatchWriter: Sendable {
                 return copied
             }
         }
-        let chunks = stride(from: 0, to: rows.count, by: chunkSize).map { $0..<min($0 + chunkSize, rows.count) }
+        let chunks = chunked(rows[...])
         let counts = try await connection.transactionPipeline { [upsert] pipeline throws(TimescaleError) in
             // Sorting a chunk for DISTINCT ON in memory rather than on disk.
             if upsert.isDeduplicating { try pipeline.send("SET LOCAL work_mem = '64MB'") }
             for chunk in chunks { try pipeline.send(upsert.sql, upsert.parameters(for: rows[chunk])) }
             for query in offsetUpserts { try pipeline.send(query) }
         }
-        return counts.dropFirst(upsert.isDeduplicating ? 1 : 0).prefix(chunks.count).reduce(0, +)
+        return counts.dropFirst(upsert.isDeduplicating ? 1 : 0).dropLast(offsetUpserts.count).reduce(0, +)
+    }
+
+    // MARK: - Streaming ahead of the write
+
+    /// Whether ``stream(_:)`` can send rows ahead of the write that commits them: tables with an upsert key whose
+    /// repeated keys the client removes (see ``TimescaleUpsertStatement``).
+    var isStreamable: Bool { !table.upsertKeyIdentifiers.isEmpty && !upsert.isDeduplicating }
+
+    /// Sends `rows` as one upsert into the connection's open transaction (beginning it if needed) without waiting
+    /// for the server: it stores them while the caller gathers more. ``write(_:offsets:streamed:)`` commits them.
+    ///
+    /// - Returns: The open transaction's id.
+    /// - Throws: Value-type and connection errors; the open transaction is then rolled back.
+    func stream(_ rows: [TimescaleRow]) async throws -> UInt64 {
+        precondition(isStreamable, "stream(_:) needs a table with an upsert key the client can compare")
+        return try await connection.sendInOpenTransaction { [upsert] pipeline throws(TimescaleError) in
+            try pipeline.send(upsert.sql, upsert.parameters(for: rows[...]))
+        }
+    }
+
+    /// Writes `rows` and `offsets` in one transaction, like ``write(_:offsets:)``, where the first
+    /// `streamed.rowCount` rows were already sent with ``stream(_:)`` into open transaction `streamed.transaction`:
+    /// the rest and the offsets go into it, and it commits.
+    ///
+    /// When that transaction is gone (rolled back by other work on the connection, or lost with it) or fails, the
+    /// whole batch is written again with ``write(_:offsets:)``, with its retries: upserts make that harmless.
+    func write(
+        _ rows: [TimescaleRow], offsets: [TimescaleOffset], streamed: (transaction: UInt64, rowCount: Int)
+    ) async throws -> TimescaleWriteResult {
+        let offsetUpserts = offsetUpserts(offsets)
+        let chunks = chunked(rows[streamed.rowCount...])
+        do {
+            let counts = try await connection.commitOpenTransaction(streamed.transaction) {
+                [upsert] pipeline throws(TimescaleError) in
+                for chunk in chunks { try pipeline.send(upsert.sql, upsert.parameters(for: rows[chunk])) }
+                for query in offsetUpserts { try pipeline.send(query) }
+            }
+            let changed = counts.dropLast(offsetUpserts.count).reduce(0, +)
+            return TimescaleWriteResult(rowCount: rows.count, changedRowCount: changed, attempts: 1)
+        } catch {
+            logger.debug(
+                "committing the streamed rows failed; writing the batch again",
+                metadata: ["table": "\(table.name)", "error": "\(error)"])
+            await connection.abandonOpenTransaction()
+            return try await write(rows, offsets: offsets)
+        }
+    }
+
+    private func chunked(_ rows: ArraySlice<TimescaleRow>) -> [Range<Int>] {
+        stride(from: rows.startIndex, to: rows.endIndex, by: chunkSize).map { $0..<min($0 + chunkSize, rows.endIndex) }
+    }
+
+    private func offsetUpserts(_ offsets: [TimescaleOffset]) -> [SQLQuery] {
+        offsetsTable.map { table in offsets.map { Self.offsetUpsert($0, into: table) } } ?? []
     }
 
     private static func offsetUpsert(_ offset: TimescaleOffset, into offsetsTable: SQLTableName) -> SQLQuery {
