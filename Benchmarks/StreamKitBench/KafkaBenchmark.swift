@@ -285,13 +285,13 @@ final class RecordTimer: @unchecked Sendable {
     }
 }
 /// Encodes ticks and enqueues them until librdkafka's queue is full or all are sent.
-struct TickSource {
+struct TickSource: ProducerSource {
     let topic: String
     let total: Int
     private var feed: TickFeed
     private let serde = Serde<Tick>.json
-    private var pending: KafkaProducerMessage?
-    private(set) var produced = 0
+    var pending: KafkaProducerMessage?
+    var produced = 0
     private(set) var bytes = 0
 
     init(topic: String, keys: Int, total: Int) {
@@ -300,28 +300,7 @@ struct TickSource {
         feed = TickFeed(keys: keys)
     }
 
-    /// Enqueues until the queue is full (returns `false`: wait and call again) or every tick is sent (`true`).
-    mutating func enqueue(into producer: KafkaProducer) throws -> Bool {
-        while produced < total {
-            let message: KafkaProducerMessage
-            if let waiting = pending {
-                message = waiting
-            } else {
-                message = try next()
-            }
-            let result = Result { () throws(KafkaError) in try producer.enqueue(message) }
-            if case .failure(let error) = result {
-                guard error.code == .queueFull else { throw error }
-                pending = message
-                return false
-            }
-            pending = nil
-            produced += 1
-        }
-        return true
-    }
-
-    private mutating func next() throws -> KafkaProducerMessage {
+    mutating func next() throws -> KafkaProducerMessage {
         let now = Machine.wallMilliseconds()
         let (tick, symbol) = feed.next(nowMs: now)
         let value = try serde.encode(tick)

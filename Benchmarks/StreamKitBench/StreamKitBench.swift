@@ -11,10 +11,11 @@ struct StreamKitBench: AsyncParsableCommand {
             TIMESCALE_URL are unset) and writes BENCHMARKS.md with `report`. Each subcommand prints a table \
             with the figures; with --results FILE it also appends them to FILE as JSON lines for `report`. \
             Progress bars go to stderr. The Kafka subcommands need --brokers or KAFKA_BROKERS; `timescale` \
-            needs --url or TIMESCALE_URL.
+            needs --url or TIMESCALE_URL, and `persistence` both.
             """,
         subcommands: [
             DSLBenchmark.self, KafkaBenchmark.self, LatencyBenchmark.self, ScaleBenchmark.self,
-            TimescaleBenchmark.self, SerdesBenchmark.self, ReportCommand.self, ScaleWorker.self,
+            TimescaleBenchmark.self, PersistenceBenchmark.self, PersistenceLatencyBenchmark.self, SerdesBenchmark.self,
+            ReportCommand.self, ScaleWorker.self,
         ])
 }

@@ -57,6 +57,10 @@ public actor TimescaleConnection {
     private var isInTransaction = false
     private var preparedStatements: [String: (sql: String, types: [UInt32])] = [:]
     private var preparedOnServer: Set<String> = []
+    /// The transaction kept open in pipeline mode by ``sendInOpenTransaction(_:)``, if any, and how many were
+    /// opened so far (their ids).
+    var openTransaction: OpenTransaction?
+    var openTransactionCount: UInt64 = 0
     /// Tables whose skipped TimescaleDB features were already logged, so each is reported once.
     var warnedSchemaTables: Set<String> = []
 
@@ -119,6 +123,7 @@ public actor TimescaleConnection {
     ///   after ``close()``.
     public func reconnect() async throws {
         connection = nil
+        openTransaction = nil
         preparedOnServer = []
         isInTransaction = false
         var failures = 0
@@ -143,6 +148,7 @@ public actor TimescaleConnection {
     /// Closes the connection; later calls throw a ``TimescaleError/Kind-swift.struct/closed`` error.
     public func close() {
         isClosed = true
+        openTransaction = nil
         connection = nil
     }
 
@@ -170,7 +176,12 @@ public actor TimescaleConnection {
     }
 
     /// Runs `work` on the live connection; a lost connection is dropped so ``isConnected`` tells the truth.
-    func withLive<R>(_ work: (LibPQConnection) throws(TimescaleError) -> R) throws(TimescaleError) -> R {
+    ///
+    /// Rolls back the transaction kept open by ``sendInOpenTransaction(_:)`` first, unless `work` belongs to it.
+    func withLive<R>(
+        keepingOpenTransaction: Bool = false, _ work: (LibPQConnection) throws(TimescaleError) -> R
+    ) throws(TimescaleError) -> R {
+        if !keepingOpenTransaction { abandonOpenTransaction() }
         let pq = try live()
         do {
             return try work(pq)
@@ -179,6 +190,7 @@ public actor TimescaleConnection {
                 var error = error
                 error.isConnectionLost = true
                 connection = nil
+                openTransaction = nil
                 preparedOnServer = []
                 throw error
             }

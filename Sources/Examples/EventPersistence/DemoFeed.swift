@@ -9,6 +9,8 @@ import StreamKitKafka
 struct DemoFeed {
     let count: Int
     let seed: UInt64
+    /// Events per second, each stamped when it is sent; `0` sends them all at once.
+    var rate = 0
 
     /// Produces `count` records to the two topics (created with 3 partitions when missing) and waits for them.
     ///
@@ -23,7 +25,12 @@ struct DemoFeed {
         let json = StreamJSONEncoder()
         var previous: KafkaProducerMessage?
         var counts: [String: Int] = [:]
+        let started = ContinuousClock.now
         for index in 1...max(count, 0) {
+            if rate > 0 && (index - 1) % max(rate / 1_000, 1) == 0 {
+                // About a millisecond's worth at a time, each due at its own time from the start (no drift).
+                try await ContinuousClock().sleep(until: started + .seconds(Double(index - 1) / Double(rate)))
+            }
             let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
             var message: KafkaProducerMessage
             if index.isMultiple(of: 25) {

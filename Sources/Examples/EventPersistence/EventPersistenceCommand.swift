@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExampleSupport
+import Foundation
 import Logging
 import StreamKit
 import StreamKitTimescale
@@ -50,12 +51,30 @@ struct EventPersistenceCommand: AsyncParsableCommand {
             discussion: "Default: 200 on the embedded cluster, none on a real one."))
     var demoEvents: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Simulated events per second, sent while the stage runs (each stamped when sent); 0 sends them first.",
+            discussion: "With a rate the stage stops 2 s after the last event; latency benchmarks use it."))
+    var demoRate = 0
+
     @Option(help: "Random seed of the simulated events.")
     var seed: UInt64 = 42
 
     @OptionGroup var replay: ReplayOptions
 
-    @Option(help: "Rows of the table kept on a terminal.")
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds between commits: a database transaction with the events since the last, then the offsets.",
+            discussion: """
+                Default: 20 (events are visible in the table within tens of milliseconds), and 1000 with \
+                --backtest, where throughput counts and not latency.
+                """))
+    var commitIntervalMs: Int?
+
+    @Option(help: "The most events per commit; more events than that commit early.")
+    var batchSize = 50_000
+
+    @Option(help: "Rows of the table kept on a terminal (the table is shown only there).")
     var show = 20
 
     @OptionGroup var operations: OperationsOptions
@@ -66,7 +85,12 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         guard dbAttempts >= 1 else { throw ValidationError("--db-attempts must be at least 1") }
         guard dbBackoffMs >= 1 else { throw ValidationError("--db-backoff-ms must be at least 1") }
         if let demoEvents, demoEvents < 0 { throw ValidationError("--demo-events must not be negative") }
+        guard demoRate >= 0 else { throw ValidationError("--demo-rate must not be negative") }
         guard show > 0 else { throw ValidationError("--show must be positive") }
+        if let commitIntervalMs, commitIntervalMs < 1 {
+            throw ValidationError("--commit-interval-ms must be at least 1")
+        }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         do {
             _ = try StoredEvent.table(named: table)
         } catch {
@@ -79,35 +103,54 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         let broker = try connection.makeBroker(logger: logger)
         let deadLetters = naming.topic(deadLetterTopic)
         let runner = ExampleRunner(operations, logger: logger)
+        let demoCount = demoEvents ?? (connection.resolvedBrokers == nil ? 200 : 0)
+        // A demonstration without a rate is a backtest over the events it produced first.
+        let isBacktest = replay.backtest || (demoCount > 0 && demoRate == 0)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: "event-persistence")), broker: broker,
-            instanceID: naming.instanceID, errors: .deadLetter(deadLetters), logger: logger, metrics: runner.metrics)
+            instanceID: naming.instanceID, checkpoint: checkpointPolicy(isBacktest: isBacktest), errors: .deadLetter(deadLetters),
+            logger: logger, metrics: runner.metrics)
         let counters = PersistenceCounters()
         let database = try await makeDatabaseSink(logger: logger)
+        // Off a terminal (a pipe, a log file) a row per event would cost more than storing it; the closing line
+        // and /metrics tell the counts.
+        let table = isatty(STDOUT_FILENO) == 1 ? EventPersistencePipeline.liveTable(show: show, counters: counters) : nil
         let pipeline = EventPersistencePipeline(
             app: app, inputs: topics.map(naming.topic), deadLetterTopic: deadLetters, counters: counters,
-            table: EventPersistencePipeline.liveTable(show: show, counters: counters), database: database)
+            table: table, database: database)
         let inputNames = pipeline.inputs.map { $0.name }
 
-        let demoCount = demoEvents ?? (connection.resolvedBrokers == nil ? 200 : 0)
-        if demoCount > 0 {
-            let produced = try await DemoFeed(count: demoCount, seed: seed)
-                .produce(to: broker, bankTopic: inputNames[0], priceTopic: inputNames[min(1, inputNames.count - 1)])
+        let feed = DemoFeed(count: demoCount, seed: seed, rate: demoRate)
+        let produceFeed: @Sendable () async throws -> Void = {
+            let produced = try await feed.produce(
+                to: broker, bankTopic: inputNames[0], priceTopic: inputNames[min(1, inputNames.count - 1)])
             let perTopic = produced.sorted { $0.key < $1.key }.map { topic, count in "\(count) to \(topic)" }
             Console.line("produced \(demoCount) simulated events (\(perTopic.joined(separator: ", ")))")
         }
+        if demoCount > 0 && demoRate == 0 { try await produceFeed() }
         let destination =
             database.map { "table \($0.table.name)" } ?? "no database (set --timescale-url or TIMESCALE_URL)"
         Console.line(
             "persisting events from \(inputNames.joined(separator: ", ")) as \(app.name) via "
                 + "\(connection.kafkaDescription) to \(destination); bad events to \(deadLetters)")
-        if demoCount > 0 {
+        if demoCount > 0 && demoRate > 0 {
+            // Events sent while the stage runs: it ends once they stop coming.
+            let producing = Task { try await produceFeed() }
+            try await runner.run(app, mode: .untilIdle(.seconds(2)), stoppingAfter: replay.runDuration)
+            try await producing.value
+        } else if demoCount > 0 {
             // A demonstration ends once its events are handled.
             try await runner.run(app, mode: .backtest, stoppingAfter: replay.runDuration)
         } else {
             try await replay.run(app, with: runner)
         }
         Console.line(summary(counters: counters, database: database, deadLetters: deadLetters))
+    }
+
+    /// When the stage commits: every `--commit-interval-ms` or `--batch-size` events, whichever comes first.
+    private func checkpointPolicy(isBacktest: Bool) -> CheckpointPolicy {
+        let interval = commitIntervalMs ?? (isBacktest ? 1_000 : 20)
+        return CheckpointPolicy(records: batchSize, interval: .milliseconds(interval))
     }
 
     /// The sink for the events table, with its table created now, or `nil` without a database.
@@ -117,8 +160,10 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         guard let pg = try connection.makeTimescaleConnection(reconnectPolicy: backoff, logger: logger) else {
             return nil
         }
+        // The checkpoint policy decides when the sink writes; its batch size only bounds what it holds.
         let sink = try TimescaleSink<StoredEvent>(
-            table: StoredEvent.table(named: table), on: pg, maxAttempts: dbAttempts, logger: logger)
+            table: StoredEvent.table(named: table), on: pg, batchSize: batchSize, maxBatchAge: nil,
+            maxAttempts: dbAttempts, logger: logger, makeRow: \.row)
         try await sink.prepareAtStart()
         return sink
     }

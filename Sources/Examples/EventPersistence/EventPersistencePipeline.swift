@@ -12,11 +12,11 @@ struct EventPersistencePipeline {
     let inputs: [Topic<String, [UInt8]>]
     let deadLetterTopic: String
 
-    /// Adds the stage to `app`, reading `inputs`; the stored events go to `table` (shown on screen) and, when
-    /// given, `database`.
+    /// Adds the stage to `app`, reading `inputs`; the stored events go to `database` and, when given, to `table`
+    /// (shown on a terminal).
     init(
         app: StreamApp, inputs: [String], deadLetterTopic: String, counters: PersistenceCounters,
-        table: TableSink<StoredEvent>, database: TimescaleSink<StoredEvent>?
+        table: TableSink<StoredEvent>?, database: TimescaleSink<StoredEvent>?
     ) {
         self.app = app
         self.deadLetterTopic = deadLetterTopic
@@ -37,7 +37,7 @@ struct EventPersistencePipeline {
                 StoredEvent(try record.value.get(), key: record.key, topic: record.position?.topic ?? "")
             }
             .peek { _ in counters.countAccepted() }
-            .to(table)
+        if let table { stored.to(table) }
         if let database { stored.to(database) }
     }
 

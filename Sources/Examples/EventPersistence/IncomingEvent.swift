@@ -22,6 +22,7 @@ struct IncomingEvent: Sendable {
     var payload: String
 
     private static let decoder = StreamJSONDecoder()
+    private static let escape: [UInt8] = Array(#"\u0000"#.utf8)
 
     /// Reads a record's value, or says why it is not an event that can be stored.
     static func parse(_ value: [UInt8]) -> Result<IncomingEvent, Rejection> {
@@ -30,6 +31,10 @@ struct IncomingEvent: Sendable {
             envelope = try decoder.decode(Envelope.self, from: value)
         } catch {
             return .failure(Rejection(reason: "not an event: \(error)"))
+        }
+        // PostgreSQL's jsonb cannot hold the NUL character; the whole batch would fail on it.
+        if containsEscapedNUL(value) {
+            return .failure(Rejection(reason: "the event holds \\u0000, which PostgreSQL cannot store"))
         }
         // The decoder accepted the bytes, so they are valid UTF-8 and a JSON object.
         let event = IncomingEvent(envelope: envelope, payload: String(decoding: value, as: UTF8.self))
@@ -45,9 +50,17 @@ struct IncomingEvent: Sendable {
         if !(0...Self.maxTimestampMs).contains(envelope.tsEventMs) {
             return "ts_event_ms \(envelope.tsEventMs) is outside 0…\(Self.maxTimestampMs)"
         }
-        // PostgreSQL's jsonb cannot hold the NUL character; the whole batch would fail on it.
-        if payload.contains("\\u0000") { return "the event holds \\u0000, which PostgreSQL cannot store" }
         return nil
+    }
+
+    /// Whether the JSON text holds the escape `\u0000`: a byte scan, since this runs for every record.
+    static func containsEscapedNUL(_ bytes: [UInt8]) -> Bool {
+        var index = bytes.startIndex
+        while let backslash = bytes[index...].firstIndex(of: escape[0]) {
+            if bytes[backslash...].starts(with: escape) { return true }
+            index = backslash + 1
+        }
+        return false
     }
 
     /// Why a record was not stored: the dead-letter reason.

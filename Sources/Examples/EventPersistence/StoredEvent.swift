@@ -8,7 +8,7 @@ import StreamKitTimescale
 ///
 /// Writes are upserts on `event_id`: a redelivered or replayed event finds its row and changes nothing, so
 /// the table holds each event once however often it arrives.
-struct StoredEvent: Codable, Sendable {
+struct StoredEvent: Sendable {
     var eventId: String
     var eventType: String
     var sourceTopic: String
@@ -23,6 +23,15 @@ struct StoredEvent: Codable, Sendable {
         eventKey = key.isEmpty ? nil : key
         eventTime = EventTime(milliseconds: event.envelope.tsEventMs)
         payload = event.payload
+    }
+
+    /// The event as a row of ``table(named:)``, built directly rather than through `Codable`: the sink does this
+    /// for every event.
+    var row: TimescaleRow {
+        [
+            .text(eventId), .text(eventType), .text(sourceTopic), eventKey.map { .text($0) } ?? .null,
+            .timestamptz(TimescaleTimestamp(millisecondsSinceUnixEpoch: eventTime.milliseconds)), .jsonb(payload),
+        ]
     }
 
     /// The table description: a plain table keyed by `event_id` (no hypertable, whose keys must hold the time).

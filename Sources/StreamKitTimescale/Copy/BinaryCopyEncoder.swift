@@ -39,21 +39,7 @@ struct BinaryCopyEncoder {
                 kind: .valueType, message: "row has \(row.values.count) values for \(columns.count) columns")
         }
         buffer.appendBigEndian(Int16(columns.count))
-        for (column, value) in zip(columns, row.values) {
-            guard let converted = value.converted(to: column.type.kind) else {
-                var error = TimescaleError(
-                    kind: .valueType, message: "a \(value.typeName) value does not fit column type \(column.type)")
-                error.column = column.name
-                throw error
-            }
-            do throws(TimescaleError) {
-                try converted.appendField(to: &buffer)
-            } catch {
-                var error = error
-                error.column = column.name
-                throw error
-            }
-        }
+        for (column, value) in zip(columns, row.values) { try value.appendField(to: &buffer, as: column) }
     }
 
     /// Appends the trailer; call once after the last row.

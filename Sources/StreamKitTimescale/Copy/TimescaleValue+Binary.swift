@@ -108,6 +108,31 @@ extension TimescaleValue {
     }
 }
 
+extension TimescaleValue {
+    /// Appends the value as a length-prefixed field of `column`, widened to its type where that is exact.
+    ///
+    /// - Returns: Whether the value was `NULL`.
+    /// - Throws: A value-type error naming the column when the value does not fit it.
+    @discardableResult
+    func appendField(to buffer: inout [UInt8], as column: TimescaleColumn) throws(TimescaleError) -> Bool {
+        guard let converted = converted(to: column.type.kind) else {
+            var error = TimescaleError(
+                kind: .valueType, message: "a \(typeName) value does not fit column type \(column.type)")
+            error.column = column.name
+            throw error
+        }
+        do throws(TimescaleError) {
+            try converted.appendField(to: &buffer)
+        } catch {
+            var error = error
+            error.column = column.name
+            throw error
+        }
+        if case .null = converted { return true }
+        return false
+    }
+}
+
 extension TimescaleNumeric {
     /// PostgreSQL's `numeric_send`: ndigits, weight, sign, dscale (int16 each), then base-10000 digits.
     func appendBinary(to buffer: inout [UInt8]) {

@@ -130,6 +130,88 @@ final class LibPQConnection {
         return count
     }
 
+    // MARK: - Pipeline
+
+    /// Enters libpq's pipeline mode and sends `BEGIN`: the statements sent after it with
+    /// ``sendInPipeline(_:_:)`` go out at once, the server runs each while the caller prepares the next, and
+    /// ``endPipeline(statements:commit:)`` reads all results at the end: one round trip for a whole transaction.
+    func beginPipeline() throws(TimescaleError) {
+        guard PQenterPipelineMode(conn) == 1 else { throw connectionError() }
+        try sendInPipeline("BEGIN", [])
+    }
+
+    /// Sends one statement of the open pipeline and writes it out; see ``beginPipeline()``.
+    func sendInPipeline(_ sql: String, _ parameters: [LibPQParameter]) throws(TimescaleError) {
+        guard let count = Int32(exactly: parameters.count), count <= 65_535 else {
+            throw TimescaleError(kind: .configuration, message: "more than 65 535 bind parameters in one statement")
+        }
+        let types = parameters.map(\.typeOID)
+        let lengths = parameters.map { Int32($0.bytes?.count ?? 0) }
+        let formats = [Int32](repeating: 1, count: parameters.count)
+        let accepted = withBytePointers(parameters.map(\.bytes)) { values in
+            PQsendQueryParams(conn, sql, count, types, values, lengths, formats, 0)
+        }
+        // Written out now, so the server works on it while the caller prepares the next statement.
+        guard accepted == 1, PQflush(conn) == 0 else { throw connectionError() }
+    }
+
+    /// Sends `COMMIT` (or `ROLLBACK`) and the sync, reads every result, leaves pipeline mode, and rolls back a
+    /// transaction that a failed statement left open.
+    ///
+    /// - Parameter statements: How many statements were sent after `BEGIN`.
+    /// - Returns: The affected-row count of each of those statements, in order.
+    /// - Throws: The first failed statement's error (the server skipped the statements after it, `COMMIT`
+    ///   included); connection errors.
+    func endPipeline(statements: Int, commit: Bool) throws(TimescaleError) -> [Int] {
+        if !isConnectionBad {
+            try sendInPipeline(commit ? "COMMIT" : "ROLLBACK", [])
+            guard PQpipelineSync(conn) == 1 else { throw connectionError() }
+        }
+        // BEGIN, the statements and COMMIT/ROLLBACK each end with a NULL result; the sync comes last.
+        let expected = statements + 2
+        var counts: [Int] = []
+        var failure: TimescaleError?
+        var ended = 0
+        while true {
+            guard let raw = PQgetResult(conn) else {
+                ended += 1
+                if isConnectionBad || ended > expected { throw failure ?? connectionError() }
+                continue
+            }
+            let result = LibPQResult(raw)
+            if result.status == PGRES_PIPELINE_SYNC { break }
+            let index = ended - 1  // -1: BEGIN; 0..<statements: the caller's; statements: COMMIT/ROLLBACK
+            if result.isSuccess {
+                if index >= 0 && index < statements { counts.append(result.affectedRowCount) }
+            } else if failure == nil, result.status != PGRES_PIPELINE_ABORTED {
+                failure = result.error(isConnectionLost: isConnectionBad, redacting: password)
+            }
+        }
+        guard PQexitPipelineMode(conn) == 1 else { throw connectionError() }
+        if PQtransactionStatus(conn) != PQTRANS_IDLE { _ = try? execute("ROLLBACK", bindings: []) }
+        if let failure { throw failure }
+        return counts
+    }
+
+    /// Lends libpq a pointer per parameter (`nil` for `NULL`, a valid address for an empty value) for the
+    /// duration of `body`, without copying the bytes.
+    private func withBytePointers<R>(_ values: [[UInt8]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafePointer<CChar>?] = []
+        pointers.reserveCapacity(values.count)
+        func lend(_ index: Int) -> R {
+            guard index < values.count else { return body(pointers) }
+            guard let bytes = values[index] else {
+                pointers.append(nil)
+                return lend(index + 1)
+            }
+            return (bytes.isEmpty ? [0] : bytes).withUnsafeBufferPointer { buffer in
+                pointers.append(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
+                return lend(index + 1)
+            }
+        }
+        return lend(0)
+    }
+
     // MARK: - Results and errors
 
     private func checked(_ raw: OpaquePointer?) throws(TimescaleError) -> LibPQResult {

@@ -1,19 +1,23 @@
 import Logging
 
-/// Writes batches of rows into one table idempotently: binary COPY into a staging table, then an upsert,
-/// in one transaction, optionally with the consumed offsets.
+/// Writes batches of rows into one table idempotently: an upsert on the table's key, in one transaction,
+/// optionally with the consumed offsets.
 ///
-/// Each ``write(_:offsets:)`` runs one transaction:
-/// 1. `CREATE TEMP TABLE streamkit_stage (LIKE target INCLUDING DEFAULTS) ON COMMIT DROP`
-/// 2. `COPY streamkit_stage (columns) FROM STDIN (FORMAT binary)`
-/// 3. `INSERT INTO target SELECT DISTINCT ON (key) … ORDER BY key, ctid DESC ON CONFLICT (key) DO UPDATE`,
-///    so the last row per key in the batch wins and rows whose values did not change are not rewritten
-/// 4. with offsets: an upsert of each `(consumer_group, topic, partition, next_offset)` into the offsets table
+/// Each ``write(_:offsets:)`` runs one transaction, sent as one libpq pipeline (one round trip):
+/// 1. `BEGIN`
+/// 2. per chunk of ``chunkSize`` rows, one `INSERT … SELECT * FROM unnest($1, $2, …) ON CONFLICT (key) DO UPDATE`
+///    with each column bound as one binary array (``TimescaleUpsertStatement``); the last row per key in a
+///    chunk wins, later chunks update earlier ones, and rows whose values did not change are not rewritten.
+///    The server runs a chunk while the next one is encoded and sent.
+/// 3. with offsets: an upsert of each `(consumer_group, topic, partition, next_offset)` into the offsets table
+/// 4. `COMMIT`
+///
+/// A table without an upsert key is append-only: its rows go in with binary `COPY` instead, which is not
+/// idempotent on retry.
 ///
 /// When the connection is lost (a restart, a failover, `pg_terminate_backend`), the writer reconnects with the
 /// connection's backoff and runs the whole batch again. The upsert key makes that harmless: nothing is lost and
-/// nothing is duplicated, even when the first `COMMIT` did succeed before the connection dropped. A table
-/// without an upsert key is append-only and not idempotent on retry.
+/// nothing is duplicated, even when the first `COMMIT` did succeed before the connection dropped.
 ///
 ///     let writer = try await TimescaleBatchWriter.make(connection: pg, table: bars, offsetsTable: "streamkit_offsets")
 ///     let consumed = TimescaleOffset(consumerGroup: "bars", topic: "orderbook.raw", partition: 0, nextOffset: 1_001)
@@ -28,15 +32,12 @@ public struct TimescaleBatchWriter: Sendable {
     /// How many times one batch is tried before the error is thrown.
     public let maxAttempts: Int
 
+    /// Rows per `INSERT` of a batch: large enough to amortise a statement, small enough that the server works on
+    /// one chunk while the next is encoded.
+    public let chunkSize: Int
+
     private let logger: Logger
-    private let stage: SQLIdentifier
-    private let createStageSQL: SQLQuery
-    private let upsertSQL: SQLQuery
-    private let upsertDistinctSQL: SQLQuery
-    private let keyIndices: [Int]
-    /// Whether the key's binary form decides equality as PostgreSQL does; false for floats (-0 = 0, NaN = NaN),
-    /// numeric (1.0 = 1.00) and jsonb (spacing), whose duplicates only the server can find.
-    private let isKeyComparableInBinary: Bool
+    private let upsert: TimescaleUpsertStatement
 
     /// Makes a writer for `table`, creating the offsets table when `offsetsTable` is given.
     ///
@@ -45,13 +46,16 @@ public struct TimescaleBatchWriter: Sendable {
     ///   - offsetsTable: The table for exactly-once offsets (`streamkit_offsets` by convention), or `nil` for
     ///     at-least-once writing without offsets.
     ///   - maxAttempts: Transactions tried per batch; each retry after a lost connection reconnects first.
-    /// - Throws: A configuration error for an invalid offsets table name; server and connection errors.
+    ///   - chunkSize: Rows per `INSERT` statement of a batch.
+    /// - Throws: A configuration error for an invalid offsets table name or a `chunkSize` below 1; server and
+    ///   connection errors.
     public static func make(
         connection: TimescaleConnection, table: TimescaleTable, offsetsTable: String? = nil, maxAttempts: Int = 5,
-        logger: Logger = Logger(label: "StreamKitTimescale")
+        chunkSize: Int = 10_000, logger: Logger = Logger(label: "StreamKitTimescale")
     ) async throws -> TimescaleBatchWriter {
         let writer = try TimescaleBatchWriter(
-            connection: connection, table: table, offsetsTable: offsetsTable, maxAttempts: maxAttempts, logger: logger)
+            connection: connection, table: table, offsetsTable: offsetsTable, maxAttempts: maxAttempts,
+            chunkSize: chunkSize, logger: logger)
         if let offsets = writer.offsetsTable {
             try await connection.execute(
                 """
@@ -65,57 +69,20 @@ public struct TimescaleBatchWriter: Sendable {
     }
 
     private init(
-        connection: TimescaleConnection, table: TimescaleTable, offsetsTable: String?, maxAttempts: Int, logger: Logger
+        connection: TimescaleConnection, table: TimescaleTable, offsetsTable: String?, maxAttempts: Int,
+        chunkSize: Int, logger: Logger
     ) throws(TimescaleError) {
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts", "use at least 1") }
+        guard chunkSize >= 1 else { throw .configuration("chunkSize", "use at least 1 row") }
         self.connection = connection
         self.table = table
         self.offsetsTable = try offsetsTable.map { name throws(TimescaleError) in
             try SQLTableName(name, setting: "offsetsTable")
         }
         self.maxAttempts = maxAttempts
+        self.chunkSize = chunkSize
         self.logger = logger
-        stage = try SQLIdentifier("streamkit_stage")
-        createStageSQL = "CREATE TEMP TABLE \(stage) (LIKE \(table.name) INCLUDING DEFAULTS) ON COMMIT DROP"
-        upsertSQL = Self.upsertSQL(table, stage: stage, deduplicating: false)
-        upsertDistinctSQL = Self.upsertSQL(table, stage: stage, deduplicating: true)
-        keyIndices = table.upsertKey.compactMap { name in table.columns.firstIndex { $0.name == name } }
-        isKeyComparableInBinary = keyIndices.allSatisfy {
-            ![.float32, .float64, .numeric, .jsonb].contains(table.columns[$0].type.kind)
-        }
-    }
-
-    /// The staging table is new in each transaction and filled by one COPY only, so its rows sit in the heap
-    /// in COPY order and `ctid` orders them like the batch (an identity column would cost a sequence call a row).
-    /// With `deduplicating`, the last row per key wins (`DISTINCT ON`); without, the batch must hold each key once.
-    static func upsertSQL(_ table: TimescaleTable, stage: SQLIdentifier, deduplicating: Bool) -> SQLQuery {
-        let columns = table.columnIdentifiers
-        let key = table.upsertKeyIdentifiers
-        let keyNames = Set(key)
-        let updated = columns.filter { !keyNames.contains($0) }
-        var sql: SQLQuery = "INSERT INTO \(table.name) AS streamkit_target (\(identifiers: columns)) "
-        if deduplicating {
-            sql = sql + """
-                SELECT DISTINCT ON (\(identifiers: key)) \(identifiers: columns) FROM \(stage)
-                ORDER BY \(identifiers: key), ctid DESC
-                """
-        } else {
-            sql = sql + "SELECT \(identifiers: columns) FROM \(stage)"
-        }
-        if updated.isEmpty {
-            sql = sql + " ON CONFLICT (\(identifiers: key)) DO NOTHING"
-        } else {
-            let assignments = updated.map { "\($0.quoted) = EXCLUDED.\($0.quoted)" }.joined(separator: ", ")
-            let current = updated.map { "streamkit_target.\($0.quoted)" }.joined(separator: ", ")
-            let incoming = updated.map { "EXCLUDED.\($0.quoted)" }.joined(separator: ", ")
-            // Only validated, quoted identifiers are spliced here.
-            sql =
-                sql + """
-                     ON CONFLICT (\(identifiers: key)) DO UPDATE SET \(unsafeRaw: assignments)
-                     WHERE (\(unsafeRaw: current)) IS DISTINCT FROM (\(unsafeRaw: incoming))
-                    """
-        }
-        return sql
+        upsert = TimescaleUpsertStatement(table)
     }
 
     /// Writes `rows` (values in the order of ``TimescaleTable/columns``) and `offsets` in one transaction.
@@ -133,7 +100,7 @@ public struct TimescaleBatchWriter: Sendable {
         var attempt = 1
         while true {
             do {
-                let changed = try await connection.withTransaction { pg in try writeOnce(pg, rows, offsets) }
+                let changed = try await writeOnce(rows, offsets)
                 return TimescaleWriteResult(rowCount: rows.count, changedRowCount: changed, attempts: attempt)
             } catch let error as TimescaleError where error.isRetriable && attempt < maxAttempts {
                 logger.warning(
@@ -150,62 +117,89 @@ public struct TimescaleBatchWriter: Sendable {
         }
     }
 
-    private func writeOnce(
-        _ pg: isolated TimescaleConnection, _ rows: [TimescaleRow], _ offsets: [TimescaleOffset]
-    ) throws(TimescaleError) -> Int {
-        var changed = 0
-        if !rows.isEmpty {
-            if table.upsertKeyIdentifiers.isEmpty {
-                changed = try pg.copy(
-                    into: table.name, identifiers: table.columnIdentifiers, columns: table.columns, rows: rows)
-            } else {
-                try pg.execute(createStageSQL)
-
-                _ = try pg.copy(
-                    into: SQLTableName(name: stage), identifiers: table.columnIdentifiers, columns: table.columns,
-                    rows: rows)
-                if mayRepeatKeys(rows) {
-                    // Sorting the batch for DISTINCT ON in memory rather than on disk.
-                    try pg.execute("SET LOCAL work_mem = '64MB'")
-                    changed = try pg.execute(upsertDistinctSQL).affectedRowCount
-                } else {
-                    changed = try pg.execute(upsertSQL).affectedRowCount
-                }
+    private func writeOnce(_ rows: [TimescaleRow], _ offsets: [TimescaleOffset]) async throws -> Int {
+        let offsetUpserts = offsetUpserts(offsets)
+        if table.upsertKeyIdentifiers.isEmpty {
+            return try await connection.withTransaction { [table] pg in
+                let copied =
+                    rows.isEmpty
+                    ? 0
+                    : try pg.copy(into: table.name, identifiers: table.columnIdentifiers, columns: table.columns, rows: rows)
+                for query in offsetUpserts { try pg.execute(query) }
+                return copied
             }
         }
-        if let offsetsTable {
-            for offset in offsets {
-                try pg.execute(
-                    """
-                    INSERT INTO \(offsetsTable) (consumer_group, topic, partition, next_offset)
-                    VALUES (\(offset.consumerGroup), \(offset.topic), \(offset.partition), \(offset.nextOffset))
-                    ON CONFLICT (consumer_group, topic, partition)
-                    DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
-                    """)
-            }
+        let chunks = chunked(rows[...])
+        let counts = try await connection.transactionPipeline { [upsert] pipeline throws(TimescaleError) in
+            // Sorting a chunk for DISTINCT ON in memory rather than on disk.
+            if upsert.isDeduplicating { try pipeline.send("SET LOCAL work_mem = '64MB'") }
+            for chunk in chunks { try pipeline.send(upsert.sql, upsert.parameters(for: rows[chunk])) }
+            for query in offsetUpserts { try pipeline.send(query) }
         }
-        return changed
+        return counts.dropFirst(upsert.isDeduplicating ? 1 : 0).dropLast(offsetUpserts.count).reduce(0, +)
     }
 
-    /// Whether two rows may share an upsert key, in which case the server deduplicates (a sort of the batch).
+    // MARK: - Streaming ahead of the write
+
+    /// Whether ``stream(_:)`` can send rows ahead of the write that commits them: tables with an upsert key whose
+    /// repeated keys the client removes (see ``TimescaleUpsertStatement``).
+    var isStreamable: Bool { !table.upsertKeyIdentifiers.isEmpty && !upsert.isDeduplicating }
+
+    /// Sends `rows` as one upsert into the connection's open transaction (beginning it if needed) without waiting
+    /// for the server: it stores them while the caller gathers more. ``write(_:offsets:streamed:)`` commits them.
     ///
-    /// Compares the keys' binary encodings, which is exactly PostgreSQL's equality for integers, text (with a
-    /// deterministic collation), timestamps, booleans and UUIDs; other key types always take the server path.
-    private func mayRepeatKeys(_ rows: [TimescaleRow]) -> Bool {
-        guard isKeyComparableInBinary else { return true }
-        var seen = Set<[UInt8]>(minimumCapacity: rows.count)
-        var key: [UInt8] = []
-        for row in rows {
-            key.removeAll(keepingCapacity: true)
-            for index in keyIndices {
-                guard index < row.values.count,
-                    let value = row.values[index].converted(to: table.columns[index].type.kind),
-                    (try? value.appendField(to: &key)) != nil
-                else { return true }  // the COPY will report the bad value
-            }
-            if !seen.insert(key).inserted { return true }
+    /// - Returns: The open transaction's id.
+    /// - Throws: Value-type and connection errors; the open transaction is then rolled back.
+    func stream(_ rows: [TimescaleRow]) async throws -> UInt64 {
+        precondition(isStreamable, "stream(_:) needs a table with an upsert key the client can compare")
+        return try await connection.sendInOpenTransaction { [upsert] pipeline throws(TimescaleError) in
+            try pipeline.send(upsert.sql, upsert.parameters(for: rows[...]))
         }
-        return false
+    }
+
+    /// Writes `rows` and `offsets` in one transaction, like ``write(_:offsets:)``, where the first
+    /// `streamed.rowCount` rows were already sent with ``stream(_:)`` into open transaction `streamed.transaction`:
+    /// the rest and the offsets go into it, and it commits.
+    ///
+    /// When that transaction is gone (rolled back by other work on the connection, or lost with it) or fails, the
+    /// whole batch is written again with ``write(_:offsets:)``, with its retries: upserts make that harmless.
+    func write(
+        _ rows: [TimescaleRow], offsets: [TimescaleOffset], streamed: (transaction: UInt64, rowCount: Int)
+    ) async throws -> TimescaleWriteResult {
+        let offsetUpserts = offsetUpserts(offsets)
+        let chunks = chunked(rows[streamed.rowCount...])
+        do {
+            let counts = try await connection.commitOpenTransaction(streamed.transaction) {
+                [upsert] pipeline throws(TimescaleError) in
+                for chunk in chunks { try pipeline.send(upsert.sql, upsert.parameters(for: rows[chunk])) }
+                for query in offsetUpserts { try pipeline.send(query) }
+            }
+            let changed = counts.dropLast(offsetUpserts.count).reduce(0, +)
+            return TimescaleWriteResult(rowCount: rows.count, changedRowCount: changed, attempts: 1)
+        } catch {
+            logger.debug(
+                "committing the streamed rows failed; writing the batch again",
+                metadata: ["table": "\(table.name)", "error": "\(error)"])
+            await connection.abandonOpenTransaction()
+            return try await write(rows, offsets: offsets)
+        }
+    }
+
+    private func chunked(_ rows: ArraySlice<TimescaleRow>) -> [Range<Int>] {
+        stride(from: rows.startIndex, to: rows.endIndex, by: chunkSize).map { $0..<min($0 + chunkSize, rows.endIndex) }
+    }
+
+    private func offsetUpserts(_ offsets: [TimescaleOffset]) -> [SQLQuery] {
+        offsetsTable.map { table in offsets.map { Self.offsetUpsert($0, into: table) } } ?? []
+    }
+
+    private static func offsetUpsert(_ offset: TimescaleOffset, into offsetsTable: SQLTableName) -> SQLQuery {
+        """
+        INSERT INTO \(offsetsTable) (consumer_group, topic, partition, next_offset)
+        VALUES (\(offset.consumerGroup), \(offset.topic), \(offset.partition), \(offset.nextOffset))
+        ON CONFLICT (consumer_group, topic, partition)
+        DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
+        """
     }
 
     /// The offsets stored for `consumerGroup` (optionally one topic), ordered by topic and partition.
