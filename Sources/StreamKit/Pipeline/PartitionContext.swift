@@ -71,7 +71,7 @@ final class PartitionContext {
     /// Per input slot, the highest event time a time-keeping stage (a window, a `keyBy`) saw from that input:
     /// how far in event time the partition has been read, for time-aligned consumption.
     @usableFromInline
-    var inputTimes: [Int64] = []
+    @exclusivity(unchecked) var inputTimes: [Int64] = []
 
     /// Notes the event time of a record from the input in hand at a stage that keeps time.
     @inline(__always)
