@@ -38,15 +38,17 @@ struct MarketTestRun {
     /// `market-pipeline process` under this run's app id, writing to this run's schema unless `database` is
     /// false.
     ///
-    /// Every process of the run is the same static group member (`group.instance.id`), so a restarted process
-    /// takes a killed one's place at once: the development broker never evicts a dead dynamic member, and its
-    /// group would wait for it forever.
+    /// Every process of the run is the same static group member (`group.instance.id`) and the same instance
+    /// (`--instance-id`), so a restarted process takes a killed one's place at once: the development broker never
+    /// evicts a dead dynamic member, and under exactly-once the restart fences the killed producer and ends its
+    /// open transaction instead of leaving it to time out.
     func process(_ arguments: [String], database: Bool = true) throws -> ExampleProcess {
         try ExampleProcess(
             "market-pipeline",
             [
                 "process", "--topic-prefix", prefix, "--app-id", appID, "--kafka-property", "session.timeout.ms=6000",
                 "--kafka-property", "heartbeat.interval.ms=500", "--kafka-property", "group.instance.id=\(appID)-0",
+                "--instance-id", "\(appID)-0",
             ] + (database ? ["--timescale-url", TestServices.url(schema: schema)] : []) + arguments,
             environment: ["TIMESCALE_URL": ""])
     }
