@@ -63,29 +63,21 @@ extension StreamBroker {
     ///
     ///     let windows = try await broker.records(in: counts).map(\.value)
     ///
-    /// - Throws: `SerdeError` (with the record's position) when a record does not decode.
+    /// - Throws: `StreamAppError.recordFailed`, naming the record's position, when a record does not decode.
     public func records<Key, Value>(in topic: Topic<Key, Value>) async throws -> [StreamRecord<Key, Value>] {
         let partitions = try await partitionCounts(of: [topic.name])[topic.name] ?? topic.spec.partitions
         var records: [StreamRecord<Key, Value>] = []
         for partition in 0..<partitions {
             try await readToEnd(TopicPartition(topic: topic.name, partition: partition)) { view in
-                records.append(try Self.decode(view, in: topic))
+                let raw = view.copy()
+                do {
+                    records.append(try topic.decode(raw))
+                } catch {
+                    let position = SourcePosition(topic: raw.topic, partition: partition, offset: raw.offset)
+                    throw StreamAppError(.recordFailed, "record \(position) of '\(topic.name)' does not decode: \(error)")
+                }
             }
         }
         return records
-    }
-
-    private static func decode<Key, Value>(_ view: borrowing RawRecordView, in topic: Topic<Key, Value>) throws
-        -> StreamRecord<Key, Value>
-    {
-        let position = SourcePosition(topic: view.topic, partition: view.partition, offset: view.offset)
-        do {
-            let key = try topic.keySerde.decode(view.key.map(Array.init) ?? [])
-            let value = try topic.valueSerde.decode(view.value.map(Array.init) ?? [])
-            return StreamRecord(
-                key: key, value: value, timestamp: view.timestamp, headers: view.headers, position: position)
-        } catch {
-            throw StreamAppError(.recordFailed, "record \(position) of '\(topic.name)' does not decode: \(error)")
-        }
     }
 }

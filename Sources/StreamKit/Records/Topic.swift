@@ -21,6 +21,14 @@ public struct Topic<Key: StreamKey, Value>: Sendable {
         self.valueSerde = valueSerde
         self.spec = spec
     }
+
+    /// A stored record of this topic, decoded with its serdes (off the hot path: harness and topic reads).
+    func decode(_ raw: RawRecord) throws -> StreamRecord<Key, Value> {
+        StreamRecord(
+            key: try keySerde.decode(raw.key ?? []), value: try valueSerde.decode(raw.value ?? []),
+            timestamp: raw.timestamp, headers: raw.headers,
+            position: SourcePosition(topic: raw.topic, partition: raw.partition ?? 0, offset: raw.offset))
+    }
 }
 
 /// How to create a topic: partitions, replication and topic configs (such as `cleanup.policy=compact`).

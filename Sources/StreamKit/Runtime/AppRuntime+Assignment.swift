@@ -131,6 +131,7 @@ extension AppRuntime {
         status.update {
             $0.assignedPartitions = owned.sorted()
             $0.lag = $0.lag.filter { owned.contains($0.key) }
+            $0.pausedForAlignment.removeAll { !owned.contains($0) }
         }
     }
 

@@ -237,6 +237,7 @@ final class AppRuntime<C: Clock<Duration>> {
             try consumer.resume(resume)
             logger.debug("resumed: the other input partitions caught up", metadata: ["partitions": "\(resume)"])
         }
+        guard !pause.isEmpty || !resume.isEmpty else { return }
         let paused = alignment!.paused.sorted()
         status.update { $0.pausedForAlignment = paused }
     }

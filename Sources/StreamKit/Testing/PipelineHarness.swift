@@ -202,12 +202,7 @@ public final class PipelineHarness {
 
     /// The records in `topic`, decoded, partition by partition, in offset order.
     public func records<Key, Value>(in topic: Topic<Key, Value>) throws -> [StreamRecord<Key, Value>] {
-        try broker.records(in: topic.name).map { raw in
-            StreamRecord(
-                key: try topic.keySerde.decode(raw.key ?? []), value: try topic.valueSerde.decode(raw.value ?? []),
-                timestamp: raw.timestamp, headers: raw.headers,
-                position: SourcePosition(topic: raw.topic, partition: raw.partition ?? 0, offset: raw.offset))
-        }
+        try broker.records(in: topic.name).map(topic.decode)
     }
 
     /// The raw records of a topic (dead-letter topics, changelogs).
