@@ -57,6 +57,14 @@ extension StreamBroker {
         return TopicProducer(topic: topic, producer: try await makeProducer(transactionalID: nil))
     }
 
+    /// Every committed record of one partition now, in offset order, as copies: the undecoded form of
+    /// ``records(in:)-(Topic<Key,Value>)``, safe to call from any actor.
+    public func rawRecords(in partition: TopicPartition) async throws -> [RawRecord] {
+        var records: [RawRecord] = []
+        try await readToEnd(partition) { records.append($0.copy()) }
+        return records
+    }
+
     /// Every committed record of `topic` now, decoded with the topic's serdes, partition by partition in offset
     /// order: read a pipeline's output back, in a test or a tool. Safe to call from any actor; nothing of the
     /// broker's buffers escapes.

@@ -35,7 +35,7 @@ public final class InMemoryBroker: StreamBroker {
         return counts
     }
 
-    public func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
+    public nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
         for record in records(in: partition, from: 0) { try record.withView(body) }
     }
 

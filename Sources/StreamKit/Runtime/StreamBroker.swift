@@ -13,7 +13,12 @@ public protocol StreamBroker: Sendable {
     func createTopics(_ specs: [TopicSpec]) async throws
     /// Calls `body` for every committed record of a partition, from the beginning to its current end
     /// (changelog restore).
-    func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
+    ///
+    /// This is the runtime's zero-copy read, for broker implementations to provide. To read a partition from app
+    /// or test code, call ``rawRecords(in:)`` or ``records(in:)-(Topic<Key,Value>)``, which copy. `body` runs on
+    /// the caller's actor (`nonisolated(nonsending)`); the view is valid only during the call, so copy what you
+    /// keep (`view.copy()`) and do not capture the view in another closure (Swift 6.3's compiler crashes on that).
+    nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
     /// Deletes the records of each partition below the given offset, as far as the broker can: the runtime purges
     /// repartition topics up to the group's committed offsets after each commit, since they have no time
     /// retention. Deleting is an optimisation that loses nothing the app still needs; a failure can be logged and

@@ -48,6 +48,30 @@ struct TopicIOTests {
         #expect(windows.allSatisfy { $0.position?.topicPartition.topic == counts.name })
     }
 
+    /// Top-level code is main-actor code: `readToEnd`'s closure then touches main-actor state, so it must run on
+    /// the caller's actor (it used to run on the broker's, and trapped in `dispatch_assert_queue`).
+    @MainActor
+    @Test("readToEnd and rawRecords called from the main actor")
+    func readFromMainActor() async throws {
+        let broker = KafkaBroker(.embedded)
+        let name = KafkaTestSupport.uniqueName("main-actor")
+        let topic = Topic(
+            name: name, keySerde: Serde<String>.string, valueSerde: Serde<String>.string,
+            spec: TopicSpec(name: name, partitions: 1))
+        let producer = try await broker.producer(for: topic)
+        for value in ["a", "b", "c"] { try await producer.send(key: value, value: value, timestamp: .init(milliseconds: 0)) }
+        try await producer.close()
+
+        let partition = TopicPartition(topic: topic.name, partition: 0)
+        var values: [String] = []
+        try await broker.readToEnd(partition) { view in
+            MainActor.assertIsolated()
+            values.append(String(decoding: view.copy().value ?? [], as: UTF8.self))
+        }
+        #expect(values == ["a", "b", "c"])
+        #expect(try await broker.rawRecords(in: partition).map(\.offset) == [0, 1, 2])
+    }
+
     @Test("a record that does not decode is reported with its position")
     func undecodable() async throws {
         let broker = KafkaBroker(.embedded)

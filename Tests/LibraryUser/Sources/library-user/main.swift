@@ -50,4 +50,14 @@ guard seen == expected else {
     print("library-user: windows differ from the reference\n  expected \(expected.sorted { $0.key < $1.key })\n  got      \(seen.sorted { $0.key < $1.key })")
     exit(1)
 }
+
+// The zero-copy read from top-level (main-actor) code: the closure runs on the main actor, where `inputCount` lives.
+var inputCount = 0
+for partition in 0..<3 {
+    try await broker.readToEnd(TopicPartition(topic: readings.name, partition: partition)) { _ in inputCount += 1 }
+}
+guard inputCount == 240 else {
+    print("library-user: read \(inputCount) input records back, expected 240 (40 steps × 6 sensors)")
+    exit(1)
+}
 print("library-user: \(seen.count) windows equal the reference")
