@@ -137,7 +137,10 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
+        .testTarget(
+            name: "StreamKitKafkaTests",
+            dependencies: ["StreamKitKafka", .product(name: "InMemoryLogging", package: "swift-log")]
+        ),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
         .testTarget(
             name: "StreamKitOperationsTests",

@@ -10,6 +10,8 @@ final class StreamGraph {
     private(set) var sinks: [any AnySinkFlusher] = []
     private(set) var asyncSources: [any AsyncSourceRoot] = []
     private var nameCounters: [String: Int] = [:]
+    /// Topic names declared twice with different specs, as messages; see ``use(_:as:)``.
+    private(set) var conflicts: [String] = []
 
     /// Adds an operator node; returns its id.
     @usableFromInline
@@ -27,17 +29,32 @@ final class StreamGraph {
         return "\(kind)-\(index)"
     }
 
-    /// Records that a topic is used in a role; returns an error message when the same name is declared
-    /// twice with different specs.
+    /// Records that a topic is used in a role. A dead-letter use (from `.deadLetter("name")`) implies a one-partition
+    /// topic that a declaration of the same name overrides; two declarations of one name with different specs are
+    /// kept in ``conflicts``, which the app reports before it starts (``checkTopicDeclarations()``).
     @usableFromInline
     func use(_ spec: TopicSpec, as role: TopicRole) {
-        if var existing = topics[spec.name] {
-            existing.roles.insert(role)
-            topics[spec.name] = existing
-        } else {
+        guard var existing = topics[spec.name] else {
             topics[spec.name] = TopicUse(spec: spec, roles: [role])
             topicOrder.append(spec.name)
+            return
         }
+        if role == .deadLetter {
+            // Implied: whatever spec the topic has stands.
+        } else if existing.roles == [.deadLetter] {
+            existing.spec = spec
+        } else if existing.spec != spec {
+            conflicts.append(
+                "topic '\(spec.name)' is declared twice with different settings (\(existing.spec.settings) and "
+                    + "\(spec.settings)): declare it once with app.topic(...) and use that value everywhere")
+        }
+        existing.roles.insert(role)
+        topics[spec.name] = existing
+    }
+
+    /// Throws the first conflicting pair of topic declarations, if the pipeline has any.
+    func checkTopicDeclarations() throws(StreamAppError) {
+        if let conflict = conflicts.first { throw .configuration(conflict) }
     }
 
     /// The source root of an input topic, made on first use.
@@ -105,6 +122,15 @@ enum TopicRole: String, Hashable, Comparable {
     case input, output, repartition, changelog, deadLetter = "dead-letter", metadata
     @usableFromInline
     static func < (lhs: TopicRole, rhs: TopicRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+extension TopicSpec {
+    /// The partitions, replication and configs, for messages about conflicting declarations.
+    var settings: String {
+        let configs = configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        let replication = replicationFactor.map { ", replication \($0)" } ?? ""
+        return "\(partitions) partition\(partitions == 1 ? "" : "s")\(replication)\(configs.isEmpty ? "" : ", \(configs)")"
+    }
 }
 
 /// A topic and the roles it plays.

@@ -76,7 +76,8 @@ public struct RawRecordView: ~Copyable {
         self.headers = headers
     }
 
-    /// Copies the view into an owned record (used on the dead-letter path only).
+    /// Copies the view into an owned record: to keep a record beyond the closure that lent the view (the
+    /// dead-letter path, ``StreamBroker/rawRecords(in:)``).
     public func copy() -> RawRecord {
         RawRecord(
             topic: topic, partition: partition, offset: offset, key: key.map { Array($0) },

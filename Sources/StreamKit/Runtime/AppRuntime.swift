@@ -52,6 +52,7 @@ final class AppRuntime<C: Clock<Duration>> {
     func run(mode: RunMode) async throws {
         status.update { $0 = StreamAppStatus.Snapshot(phase: .starting) }
         do {
+            try app.graph.checkTopicDeclarations()
             try await runLoop(mode: mode)
         } catch let cancellation as CancellationError {
             // Cancelled while starting or during the final checkpoint: stopped, not failed.

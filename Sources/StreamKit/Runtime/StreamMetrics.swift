@@ -29,7 +29,8 @@ public enum StreamMetricName {
     /// minus the consumer's position. Measured after each assignment and then about once a second; a
     /// partition's series is removed when it is revoked.
     public static let consumerLag = "streamkit_consumer_lag"
-    /// Time to checkpoint: write changelogs, flush sinks and producer, commit (timer).
+    /// Time to checkpoint: flush sinks, flush outputs and write changelogs, then commit offsets or the transaction
+    /// (timer).
     public static let checkpointDuration = "streamkit_checkpoint_duration_seconds"
     /// Checkpoints completed (counter).
     public static let checkpoints = "streamkit_checkpoints_total"

@@ -42,12 +42,14 @@ public final class PipelineHarness {
 
     /// Prepares the app's topics and tasks, restoring state from earlier checkpoints on the same broker.
     ///
-    /// - Throws: `StreamAppError.configuration` when the app is not on an `InMemoryBroker`;
+    /// - Throws: `StreamAppError.configuration` when the app is not on an `InMemoryBroker` or declares a topic twice
+    ///   with different settings;
     ///   `.stateLayoutChanged` when saved state was written by a differently shaped pipeline.
     public init(_ app: StreamApp, clock: SimulatedClock = SimulatedClock()) throws {
         guard let broker = app.broker as? InMemoryBroker else {
             throw StreamAppError.configuration("PipelineHarness needs an app built with broker: InMemoryBroker()")
         }
+        try app.graph.checkTopicDeclarations()
         self.app = app
         self.broker = broker
         self.clock = clock

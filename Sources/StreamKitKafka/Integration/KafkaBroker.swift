@@ -182,7 +182,7 @@ public final class KafkaBroker: StreamBroker {
         if configuration.enableIdempotence == nil, configuration.properties["enable.idempotence"] == nil {
             configuration.enableIdempotence = true
         }
-        return try await KafkaBrokerProducer(configuration: configuration, flushTimeout: flushTimeout)
+        return try await KafkaBrokerProducer(configuration: configuration, flushTimeout: flushTimeout, logger: logger)
     }
 
     /// Creates the topics that do not exist yet: through the admin API on a real cluster (with their configs,

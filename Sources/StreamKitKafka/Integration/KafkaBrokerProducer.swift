@@ -1,3 +1,4 @@
+import Logging
 import StreamKit
 
 /// A StreamKit producer on Kafka: enqueues records into librdkafka's batching queue and, when made with a
@@ -8,8 +9,8 @@ final class KafkaBrokerProducer: BrokerProducer {
     private let transactionalID: String?
 
     /// Makes the producer; a transactional one registers its id (fencing older producers with it) before use.
-    init(configuration: KafkaConfiguration, flushTimeout: Duration) async throws(KafkaError) {
-        producer = try KafkaProducer(configuration: configuration)
+    init(configuration: KafkaConfiguration, flushTimeout: Duration, logger: Logger) async throws(KafkaError) {
+        producer = try KafkaProducer(configuration: configuration, logger: logger)
         self.flushTimeout = flushTimeout
         transactionalID = configuration.transactionalID
         if configuration.transactionalID != nil { try await producer.initTransactions() }

@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import Synchronization
 
 /// A Kafka producer with awaitable delivery reports, a fire-and-forget hot path, and transactions.
@@ -20,8 +21,14 @@ public final class KafkaProducer: Sendable {
 
     /// Makes the producer and starts its delivery-report thread; throws ``KafkaError`` naming the property if
     /// librdkafka rejects the configuration.
-    public init(configuration: KafkaConfiguration) throws(KafkaError) {
-        core = try KafkaProducerCore(configuration: configuration)
+    ///
+    /// - Parameter logger: Receives librdkafka's error events (a broker that cannot be reached, an expired
+    ///   session): a warning each while librdkafka retries, an error for a fatal one. Delivery failures are not
+    ///   logged here; they are thrown by ``send(_:)`` and ``flush(timeout:)``.
+    public init(
+        configuration: KafkaConfiguration, logger: Logger = Logger(label: "streamkit.kafka.producer")
+    ) throws(KafkaError) {
+        core = try KafkaProducerCore(configuration: configuration, logger: logger)
         core.startPolling()
     }
 
@@ -93,8 +100,10 @@ final class KafkaProducerCore: Sendable {
     private let topics = Mutex<[String: RdKafkaTopic]>([:])
     private let failures = Mutex<(first: KafkaError?, count: Int)>((nil, 0))
     private let isStopping = Atomic<Bool>(false)
+    private let logger: Logger
 
-    init(configuration: KafkaConfiguration) throws(KafkaError) {
+    init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        self.logger = logger
         let config = try RdKafkaConfig(configuration, defaults: [("partitioner", configuration.partitioner)])
         config.enableDeliveryEvents()
         client = try RdKafkaClient(.producer, config: config)
@@ -122,9 +131,9 @@ final class KafkaProducerCore: Sendable {
     func startPolling() {
         DispatchQueue(label: "streamkit.kafka.producer.\(client.name).events").async { [self] in
             while !isStopping.load(ordering: .acquiring) {
-                _ = events.serveProducerEvent(timeoutMs: 100, onDelivery: deliver, onError: { _ in })
+                _ = events.serveProducerEvent(timeoutMs: 100, onDelivery: deliver, onError: report)
             }
-            while events.serveProducerEvent(timeoutMs: 0, onDelivery: deliver, onError: { _ in }) {}
+            while events.serveProducerEvent(timeoutMs: 0, onDelivery: deliver, onError: report) {}
         }
     }
 
@@ -139,6 +148,15 @@ final class KafkaProducerCore: Sendable {
                 if failures.first == nil { failures.first = error }
                 failures.count += 1
             }
+        }
+    }
+
+    /// Logs an error event: librdkafka retries everything but a fatal error, which ends the producer.
+    private func report(_ error: KafkaError) {
+        if error.isFatal {
+            logger.error("producer failed fatally; it must be replaced", metadata: ["error": "\(error)"])
+        } else {
+            logger.warning("producer error; librdkafka retries", metadata: ["error": "\(error)"])
         }
     }
 
