@@ -5,18 +5,7 @@ extension KafkaConsumer {
     /// - Throws: ``KafkaError`` for the request or for the first partition that failed.
     public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
         let list = Self.sorted(offsets)
-        try await blockingRun { client throws(KafkaError) in try client.commit(list, synchronously: true) }
-    }
-
-    /// Commits the offsets of every record polled so far (each record's offset plus one) and waits.
-    public func commitConsumed() async throws(KafkaError) {
-        try await blockingRun { client throws(KafkaError) in try client.commit(nil, synchronously: true) }
-    }
-
-    /// Sends a commit without waiting for its answer; a failed asynchronous commit is only visible as the
-    /// committed offset staying behind. Cheap enough for the hot path.
-    public func commitInBackground(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) {
-        try client.commit(Self.sorted(offsets), synchronously: false)
+        try await blockingRun { client throws(KafkaError) in try client.commit(list) }
     }
 
     /// The group's committed offsets for `partitions` (``KafkaOffset/invalid`` where none), asked of the

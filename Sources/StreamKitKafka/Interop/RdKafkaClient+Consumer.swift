@@ -34,17 +34,12 @@ extension RdKafkaClient {
         }
     }
 
-    /// Commits `offsets` (each the next offset to read), or the offsets of everything consumed when `nil`.
-    /// Synchronous commits block until the coordinator answers.
-    func commit(_ offsets: [(KafkaTopicPartition, Int64)]?, synchronously: Bool) throws(KafkaError) {
-        let list = offsets.map { RdKafkaTopicPartitionList($0) }
+    /// Commits `offsets` (each the next offset to read) and blocks until the coordinator answers.
+    func commit(_ offsets: [(KafkaTopicPartition, Int64)]) throws(KafkaError) {
+        let list = RdKafkaTopicPartitionList(offsets)
         try withHandle { rk throws(KafkaError) in
-            let err: rd_kafka_resp_err_t =
-                if let list { list.withList { rd_kafka_commit(rk, $0, synchronously ? 0 : 1) } } else {
-                    rd_kafka_commit(rk, nil, synchronously ? 0 : 1)
-                }
-            try RdKafkaErrors.check(err, "commit")
-            if let list, let failed = list.entries.first(where: { $0.error != nil }) { throw failed.error! }
+            try RdKafkaErrors.check(list.withList { rd_kafka_commit(rk, $0, 0) }, "commit")
+            if let failed = list.entries.first(where: { $0.error != nil }) { throw failed.error! }
         }
     }
 

@@ -131,7 +131,7 @@ struct KafkaStreamAppTests {
         // One symbol on each partition (Java murmur2, computed independently of the code under test).
         let candidates = ["A", "B", "C", "D", "E", "F"]
         let keys = try [0, 1].map { partition in
-            try #require(candidates.first { JavaMurmur2.partition(forKey: $0, partitions: 2) == partition })
+            try #require(candidates.first { Murmur2.partition(for: Array($0.utf8), partitions: 2) == partition })
         }
         func ticks(at times: [Int64]) -> [Tick] {
             times.flatMap { ms in keys.map { Tick(symbol: $0, price: 1, tsEventMs: ms) } }
