@@ -161,7 +161,9 @@ final class PartitionContext {
         headers.append(RecordHeader(name: DeadLetterHeader.error, utf8: reason))
         headers.append(RecordHeader(name: DeadLetterHeader.stage, utf8: stage))
         outputs.append(RawRecord(topic: topic, key: key, value: value, timestamp: timestamp, headers: headers))
-        counters.countFailure(stage: stage, action: "dead_letter")
+        counters.countFailure(stage: stage, action: .deadLetter)
+        counters.deadLetters.append(
+            DeadLetterNote(topic: topic, stage: stage, reason: reason, source: currentSource?.position))
     }
 
     /// Applies `action` to a failed record: throws for `.fail`, otherwise counts (and dead-letters).
@@ -169,7 +171,7 @@ final class PartitionContext {
     func handleFailure(_ error: any Error, action: ErrorAction, stage: String) throws {
         switch action {
         case .fail: throw error
-        case .skip: counters.countFailure(stage: stage, action: "skip")
+        case .skip: counters.countFailure(stage: stage, action: .skip)
         case .deadLetter(let topic): deadLetter(to: topic, reason: String(describing: error), stage: stage)
         }
     }
@@ -233,21 +235,24 @@ struct TaskCounters {
     /// Failures by (stage, action).
     @usableFromInline
     var failures: [FailureKey: Int] = [:]
+    /// The records dead-lettered, in order.
+    @usableFromInline
+    var deadLetters: [DeadLetterNote] = []
 
     @usableFromInline
     struct FailureKey: Hashable {
         @inlinable
-        init(stage: String, action: String) {
+        init(stage: String, action: FailureAction) {
             self.stage = stage
             self.action = action
         }
 
         @usableFromInline var stage: String
-        @usableFromInline var action: String
+        @usableFromInline var action: FailureAction
     }
 
     @inlinable
-    mutating func countFailure(stage: String, action: String) {
+    mutating func countFailure(stage: String, action: FailureAction) {
         failures[FailureKey(stage: stage, action: action), default: 0] += 1
     }
 
@@ -265,6 +270,7 @@ struct TaskCounters {
         filtered += other.filtered
         late += other.late
         failures.merge(other.failures, uniquingKeysWith: +)
+        deadLetters += other.deadLetters
         lateByWindow.merge(other.lateByWindow) { $0.merged(with: $1) }
     }
 }

@@ -213,9 +213,10 @@ final class AppRuntime<C: Clock<Duration>> {
     func produceOutputs() throws {
         let outputs = engine.drainOutputs()
         for record in outputs { try producer.send(record) }
-        metrics.recordOutputs(outputs) { failures.noteDeadLetter($0, logger: logger) }
+        metrics.recordOutputs(outputs)
         let counters = engine.drainCounters()
-        for (key, count) in counters.failures where key.action == "skip" {
+        for note in counters.deadLetters { failures.noteDeadLetter(note, logger: logger) }
+        for (key, count) in counters.failures where key.action == .skip {
             failures.noteSkipped(count, stage: key.stage)
         }
         metrics.record(counters)

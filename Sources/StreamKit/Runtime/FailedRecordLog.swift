@@ -21,13 +21,18 @@ struct FailedRecordLog {
     private var entries: [Key: Entry] = [:]
     private var order: [Key] = []
 
-    /// Notes one record written to a dead-letter topic, with the reason headers the runtime put on it.
-    mutating func noteDeadLetter(_ record: RawRecord, logger: Logger) {
-        let metadata = Self.metadata(of: record)
+    /// Notes one record written to a dead-letter topic.
+    mutating func noteDeadLetter(_ note: DeadLetterNote, logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "dead_letter_topic": "\(note.topic)", "stage": "\(note.stage)", "reason": "\(note.reason)",
+        ]
+        if let source = note.source {
+            metadata["topic"] = "\(source.topic)"
+            metadata["partition"] = "\(source.partition)"
+            metadata["offset"] = "\(source.offset)"
+        }
         logger.trace("record dead-lettered", metadata: metadata)
-        add(
-            1, to: Key(topic: record.topic, stage: Self.lastHeader(DeadLetterHeader.stage, of: record) ?? ""),
-            first: metadata)
+        add(1, to: Key(topic: note.topic, stage: note.stage), first: metadata)
     }
 
     /// Notes records the error policy skipped at `stage`.
@@ -60,25 +65,5 @@ struct FailedRecordLog {
         }
         entries = [:]
         order = []
-    }
-
-    /// The dead-letter topic, and the source position, stage and reason of a dead-lettered record.
-    private static func metadata(of record: RawRecord) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["dead_letter_topic": "\(record.topic)"]
-        let fields = [
-            ("topic", DeadLetterHeader.sourceTopic), ("partition", DeadLetterHeader.sourcePartition),
-            ("offset", DeadLetterHeader.sourceOffset), ("stage", DeadLetterHeader.stage),
-            ("reason", DeadLetterHeader.error),
-        ]
-        for (key, header) in fields {
-            if let value = lastHeader(header, of: record) { metadata[key] = "\(value)" }
-        }
-        return metadata
-    }
-
-    /// The runtime appends its reason headers after the record's own, which may hold older ones (a record
-    /// read back from a dead-letter topic), so the last header of a name is the current one.
-    private static func lastHeader(_ name: String, of record: RawRecord) -> String? {
-        record.headers.last { $0.name == name }?.stringValue
     }
 }

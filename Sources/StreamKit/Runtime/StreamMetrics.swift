@@ -86,18 +86,17 @@ final class AppMetrics {
         for batch in batches { recordInput(topic: batch.topicPartition.topic, count: batch.count) }
     }
 
-    /// Counts the records produced per topic, and hands those written to dead-letter topics to `deadLetter`.
+    /// Counts the records produced per topic; those written to dead-letter topics are counted as failures instead
+    /// (``record(_:)``).
     ///
     /// Outputs come in runs of one topic, so the topic is looked up once per run, not once per record.
-    func recordOutputs(_ records: [RawRecord], deadLetter: (RawRecord) -> Void) {
+    func recordOutputs(_ records: [RawRecord]) {
         var index = records.startIndex
         while index < records.endIndex {
             let topic = records[index].topic
             var end = index + 1
             while end < records.endIndex && records[end].topic == topic { end += 1 }
-            if deadLetterTopics.contains(topic) {
-                for record in records[index..<end] { deadLetter(record) }
-            } else {
+            if !deadLetterTopics.contains(topic) {
                 Self.counter(&recordsOut, topic, label: StreamMetricName.recordsOut, app: app, factory: factory)
                     .increment(by: end - index)
             }
@@ -124,7 +123,7 @@ final class AppMetrics {
                 failures[key]
                 ?? Counter(
                     label: StreamMetricName.recordsFailed,
-                    dimensions: [("app", app), ("stage", key.stage), ("action", key.action)], factory: factory)
+                    dimensions: [("app", app), ("stage", key.stage), ("action", key.action.rawValue)], factory: factory)
             failures[key] = counter
             counter.increment(by: count)
         }

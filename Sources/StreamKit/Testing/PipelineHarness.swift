@@ -242,7 +242,7 @@ public final class PipelineHarness {
             openTransaction[position.topicPartition] = min(
                 openTransaction[position.topicPartition] ?? .max, position.offset)
         }
-        metrics.recordOutputs(outputs) { _ in }
+        metrics.recordOutputs(outputs)
         metrics.record(engine.drainCounters())
     }
 }
