@@ -78,9 +78,7 @@ final class AppRuntime<C: Clock<Duration>> {
 
     private func runLoop(mode: RunMode) async throws {
         try await startUp(mode: mode)
-        let inputTopics = app.graph.inputTopics
-        let asyncSources = app.graph.asyncSources
-        let readers = asyncSources.map { $0.start() }
+        let readers = app.graph.asyncSources.map { $0.start() }
         defer { for reader in readers { reader.cancel() } }
         var progress = Progress(lastCheckpoint: elapsed, lastRecord: elapsed)
         do {
@@ -89,40 +87,7 @@ final class AppRuntime<C: Clock<Duration>> {
                     logger.info("stop requested: finishing the batch in hand")
                     break
                 }
-                let poll =
-                    inputTopics.isEmpty
-                    ? BrokerPoll() : try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
-                var sought: Set<TopicPartition> = []
-                for event in poll.events { sought.formUnion(try await handle(event)) }
-                let now = elapsed
-                // Joining a group takes seconds on Kafka; the idle time of `.untilIdle` counts from the assignment.
-                if !poll.events.isEmpty { progress.lastRecord = now }
-                engine.setWallTime(now)
-                // Records polled before a seek to stored offsets are read again from there.
-                let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
-                try engine.process(batches, threads: app.processingThreads)
-                backtest?.note(batches, endsReached: poll.endsReached.filter { !sought.contains($0.key) })
-                idleInputs.note(batches, endsReached: poll.endsReached, now: now)
-                engine.markIdle(idleInputs.newlyIdle(owned: assigned, now: now))
-                try alignInputs()
-                if !batches.isEmpty {
-                    metrics.recordInput(batches)
-                    progress.sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
-                    progress.lastRecord = now
-                }
-                let drained = try drainAsyncSources(asyncSources)
-                if drained > 0 {
-                    progress.sinceCheckpoint += drained
-                    progress.lastRecord = now
-                } else if inputTopics.isEmpty {
-                    try await clock.sleep(for: .milliseconds(1))
-                }
-                try engine.signal(.wallClock(now))
-                try produceOutputs()
-                try await checkpointIfDue(&progress, now: now)
-                if now - lastLagMeasurement >= Self.lagInterval { await measureLag() }
-                let idle = poll.batches.isEmpty && drained == 0 && asyncSources.allSatisfy(\.isExhausted)
-                if idle, try await isInputExhausted(mode: mode, idleFor: now - progress.lastRecord) {
+                if try await turn(&progress, mode: mode) {
                     try await finishInput()
                     break
                 }
@@ -136,6 +101,59 @@ final class AppRuntime<C: Clock<Duration>> {
             throw error
         }
         try await shutDown()
+    }
+
+    /// One turn of the loop: poll and apply assignment changes, process what came, drain the async sources, emit,
+    /// checkpoint when due. Returns `true` when a bounded run (`mode`) has read all its input.
+    private func turn(_ progress: inout Progress, mode: RunMode) async throws -> Bool {
+        let (poll, sought) = try await pollInputs()
+        let now = elapsed
+        // Joining a group takes seconds on Kafka; the idle time of `.untilIdle` counts from the assignment.
+        if !poll.events.isEmpty { progress.lastRecord = now }
+        engine.setWallTime(now)
+        try process(poll, skipping: sought, now: now, progress: &progress)
+        let drained = try drainAsyncSources(app.graph.asyncSources)
+        if drained > 0 {
+            progress.sinceCheckpoint += drained
+            progress.lastRecord = now
+        } else if app.graph.inputTopics.isEmpty {
+            try await clock.sleep(for: .milliseconds(1))  // nothing polls, so nothing waits: do not spin
+        }
+        try engine.signal(.wallClock(now))
+        try produceOutputs()
+        try await checkpointIfDue(&progress, now: now)
+        if now - lastLagMeasurement >= Self.lagInterval { await measureLag() }
+        let idle = poll.batches.isEmpty && drained == 0 && app.graph.asyncSources.allSatisfy(\.isExhausted)
+        guard idle else { return false }
+        return try await isInputExhausted(mode: mode, idleFor: now - progress.lastRecord)
+    }
+
+    /// Polls the input topics (nothing when the app reads none) and applies the assignment changes the poll
+    /// reports; returns the poll and the partitions sought to stored offsets, whose polled records are read again.
+    private func pollInputs() async throws -> (BrokerPoll, sought: Set<TopicPartition>) {
+        guard !app.graph.inputTopics.isEmpty else { return (BrokerPoll(), []) }
+        let poll = try await consumer.poll(maxRecords: 4_096, timeout: .milliseconds(50))
+        var sought: Set<TopicPartition> = []
+        for event in poll.events { sought.formUnion(try await handle(event)) }
+        return (poll, sought)
+    }
+
+    /// Runs the polled batches through the tasks, then what follows input: backtest ends, idle partitions, time
+    /// alignment, the input metric and the checkpoint count.
+    private func process(
+        _ poll: BrokerPoll, skipping sought: Set<TopicPartition>, now: Duration, progress: inout Progress
+    ) throws {
+        // Records polled before a seek to stored offsets are read again from there.
+        let batches = poll.batches.filter { !sought.contains($0.topicPartition) }
+        try engine.process(batches, threads: app.processingThreads)
+        backtest?.note(batches, endsReached: poll.endsReached.filter { !sought.contains($0.key) })
+        idleInputs.note(batches, endsReached: poll.endsReached, now: now)
+        engine.markIdle(idleInputs.newlyIdle(owned: assigned, now: now))
+        try alignInputs()
+        guard !batches.isEmpty else { return }
+        metrics.recordInput(batches)
+        progress.sinceCheckpoint += batches.reduce(0) { $0 + $1.count }
+        progress.lastRecord = now
     }
 
     /// Creates the topics, checks the state layout, makes the consumer and producer, subscribes.
