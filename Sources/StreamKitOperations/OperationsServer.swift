@@ -12,7 +12,7 @@ import StreamKit
 /// - `GET /ready`: readiness; 200 once the app runs, its assigned partitions are restored and none is more
 ///   than `readinessMaxLag` records behind, otherwise 503.
 ///
-/// `/health` and `/ready` answer with a small JSON report of the app's ``StreamKit/StreamAppStatus``.
+/// `/health` and `/ready` answer with a small JSON report of the app's `StreamAppStatus`.
 ///
 ///     let app = try StreamApp(name: "orders", broker: broker, metrics: PrometheusMetricsFactory.streamKit())
 ///     …

@@ -14,8 +14,10 @@ public struct StreamAppService: Service {
 
     /// Wraps an app whose pipeline is complete.
     ///
-    /// - Parameter mode: `.continuous` for a service; `.backtest` makes the service finish when the input is
-    ///   exhausted, which shuts a ``StreamKitService`` group down.
+    /// - Parameters:
+    ///   - app: The app to run.
+    ///   - mode: `.continuous` for a service; `.backtest` makes the service finish when the input is
+    ///     exhausted, which shuts a ``StreamKitService`` group down.
     public init(_ app: StreamApp, mode: RunMode = .continuous) {
         self.app = app
         self.mode = mode

@@ -139,9 +139,16 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     ///         BarRow(symbol: r.key, windowStart: r.start, windowEnd: r.end, count: r.value.count, meanMid: r.value.meanMid)
     ///     }
     ///
-    /// - Parameter row: Runs on the hot path for every value; keep it free of I/O. Throwing follows the app's
-    ///   error policy for the record. See ``init(table:on:guarantee:batchSize:maxBatchAge:maxAttempts:logger:)``
-    ///   for the other parameters.
+    /// - Parameters:
+    ///   - table: The table description; its columns are the properties of `Row`.
+    ///   - connection: Shared with other work only if that tolerates the sink's reconnects.
+    ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce(group: app.name)`.
+    ///   - batchSize: Rows buffered before the sink asks for a flush.
+    ///   - maxBatchAge: How long a buffered row may wait before the sink asks for a flush; `nil` for checkpoints only.
+    ///   - maxAttempts: Transactions tried per flush; each retry after a lost connection reconnects first.
+    ///   - logger: Receives retry warnings; never values or credentials.
+    ///   - row: Runs on the hot path for every value; keep it free of I/O. Throwing follows the app's error policy
+    ///     for the record.
     public convenience init<Row: Encodable & Sendable>(
         table: TimescaleTable, on connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee = .atLeastOnce,
         batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1), maxAttempts: Int = 5,
@@ -160,10 +167,17 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     ///         [.text(tick.symbol), .float64(tick.bid), .timestamptz(.init(millisecondsSinceUnixEpoch: tick.tsEventMs))]
     ///     }
     ///
-    /// - Parameter makeRow: Runs on the hot path for every value; keep it free of I/O. Throwing follows the app's
-    ///   error policy for the record, as does a row whose value count, value types or `NULL`s do not fit the
-    ///   table's columns (a value-type ``TimescaleError`` naming the column). See
-    ///   ``init(table:on:guarantee:batchSize:maxBatchAge:maxAttempts:logger:)`` for the other parameters.
+    /// - Parameters:
+    ///   - table: The table description; `makeRow` fills its columns in order.
+    ///   - connection: Shared with other work only if that tolerates the sink's reconnects.
+    ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce(group: app.name)`.
+    ///   - batchSize: Rows buffered before the sink asks for a flush.
+    ///   - maxBatchAge: How long a buffered row may wait before the sink asks for a flush; `nil` for checkpoints only.
+    ///   - maxAttempts: Transactions tried per flush; each retry after a lost connection reconnects first.
+    ///   - logger: Receives retry warnings; never values or credentials.
+    ///   - makeRow: Runs on the hot path for every value; keep it free of I/O. Throwing follows the app's error
+    ///     policy for the record, as does a row whose value count, value types or `NULL`s do not fit the table's
+    ///     columns (a value-type ``TimescaleError`` naming the column).
     public convenience init(
         table: TimescaleTable, on connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee = .atLeastOnce,
         batchSize: Int = 10_000, maxBatchAge: Duration? = .seconds(1), maxAttempts: Int = 5,
@@ -209,6 +223,12 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     ///   - upsertKey: Column names (snake_case) of the primary key; a replayed row with the same key replaces
     ///     the stored one. Empty means append-only, which is exact only with `.exactlyOnce`.
     ///   - timeColumn: The hypertable's time column, which must be in a non-empty upsert key; `nil` for a plain table.
+    ///   - connection: Shared with other work only if that tolerates the sink's reconnects.
+    ///   - guarantee: `.atLeastOnce` (default) or `.exactlyOnce(group: app.name)`.
+    ///   - batchSize: Rows buffered before the sink asks for a flush.
+    ///   - maxBatchAge: How long a buffered row may wait before the sink asks for a flush; `nil` for checkpoints only.
+    ///   - maxAttempts: Transactions tried per flush; each retry after a lost connection reconnects first.
+    ///   - logger: Receives retry warnings; never values or credentials.
     /// - Throws: A configuration error naming the setting: `table` for an invalid name, `upsertKey` or
     ///   `timeColumn` for a column `Value` does not have, `rowType` when `Value` is not a struct of named properties.
     public convenience init(

@@ -14,6 +14,7 @@ extension StreamApp {
     /// the sequence has finished and everything is processed.
     ///
     /// - Parameters:
+    ///   - source: The sequence; it is iterated once per run of the app.
     ///   - name: Names the source in the pipeline description.
     ///   - key: The record key of each element (state and windows are per key).
     ///   - timestamp: The event time of each element.

@@ -33,7 +33,7 @@ public final class StreamApp: @unchecked Sendable {
     /// The app's name: consumer group, and prefix of its internal topics.
     public let name: String
     /// This instance's id among the instances of the app: under exactly-once its transactional id is
-    /// `<name>-<instanceID>`. See ``init(name:broker:guarantee:instanceID:checkpoint:errors:repartitionPartitions:processingThreads:logger:metrics:)``.
+    /// `<name>-<instanceID>`. See the `instanceID` parameter of the initializer.
     public let instanceID: String
     /// The broker it reads from and writes to.
     public let broker: any StreamBroker
@@ -144,6 +144,11 @@ public final class StreamApp: @unchecked Sendable {
     ///     let bars = app.topic("orderbook.bars.1s", key: String.self, value: Bar.self, format: .json)
     ///
     /// - Parameters:
+    ///   - name: The topic's name on the broker.
+    ///   - key: The key type; its serde is `keyFormat`.
+    ///   - value: The value type; its serde is `format`.
+    ///   - format: How values are encoded: `.json`, `.string`, `.bytes`, or Avro from StreamKitAvro.
+    ///   - keyFormat: How keys are encoded; by default the key type's own (strings as UTF-8).
     ///   - partitions: Used when the app creates the topic; an existing topic keeps its own.
     ///   - configs: Topic configs used on creation (`retention.ms`, `cleanup.policy`…).
     public func topic<Key: StreamKey, Value>(

@@ -58,7 +58,7 @@ extension StreamBroker {
     }
 
     /// Every committed record of one partition now, in offset order, as copies: the undecoded form of
-    /// ``records(in:)-(Topic<Key,Value>)``, safe to call from any actor.
+    /// `records(in:)`, safe to call from any actor.
     public func rawRecords(in partition: TopicPartition) async throws -> [RawRecord] {
         var records: [RawRecord] = []
         try await readToEnd(partition) { records.append($0.copy()) }

@@ -5,7 +5,10 @@ extension DataFrame {
     ///
     ///     ticks.filter(Tick.isValid, otherwise: .deadLetter("orderbook.invalid"))
     ///
-    /// - Parameter isIncluded: Runs on the hot path for every record; keep it free of I/O.
+    /// - Parameters:
+    ///   - isIncluded: Runs on the hot path for every record; keep it free of I/O.
+    ///   - otherwise: What happens to rejected records: `.drop` (counted as filtered) or `.deadLetter(topic)`.
+    ///   - name: The stage named in the dead-letter headers and metrics.
     @inlinable
     public func filter(
         _ isIncluded: @escaping (Value) throws -> Bool, otherwise: Rejection = .drop, name: String = "filter"

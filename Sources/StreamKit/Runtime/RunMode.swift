@@ -30,7 +30,9 @@ extension StreamApp {
     /// `status` follows the run: `.starting`, `.running` once partitions are assigned and restored,
     /// `.stopping`, then `.stopped` or `.failed`.
     ///
-    /// - Parameter clock: The wall clock for checkpoint intervals, lag measurements and idle window closing.
+    /// - Parameters:
+    ///   - mode: `.continuous` (a service), `.backtest` or `.untilIdle(_:)`.
+    ///   - clock: The wall clock for checkpoint intervals, lag measurements and idle window closing.
     public func run(mode: RunMode = .continuous, clock: some Clock<Duration> = ContinuousClock()) async throws {
         defer { isStopRequested.store(false, ordering: .releasing) }
         let runtime = AppRuntime(app: self, clock: clock)

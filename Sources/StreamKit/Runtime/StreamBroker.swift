@@ -5,7 +5,9 @@
 public protocol StreamBroker: Sendable {
     /// Makes a consumer in the group `group`.
     ///
-    /// - Parameter readCommitted: Hide records of aborted and open transactions (exactly-once).
+    /// - Parameters:
+    ///   - group: The consumer group: the app's name.
+    ///   - readCommitted: Hide records of aborted and open transactions (exactly-once).
     func makeConsumer(group: String, readCommitted: Bool) async throws -> any BrokerConsumer
     /// Makes a producer; with a `transactionalID`, one that writes in transactions.
     func makeProducer(transactionalID: String?) async throws -> any BrokerProducer
@@ -15,7 +17,7 @@ public protocol StreamBroker: Sendable {
     /// (changelog restore).
     ///
     /// This is the runtime's zero-copy read, for broker implementations to provide. To read a partition from app
-    /// or test code, call ``rawRecords(in:)`` or ``records(in:)-(Topic<Key,Value>)``, which copy. `body` runs on
+    /// or test code, call `rawRecords(in:)` or `records(in:)`, which copy. `body` runs on
     /// the caller's actor (`nonisolated(nonsending)`); the view is valid only during the call, so copy what you
     /// keep (`view.copy()`) and do not capture the view in another closure (Swift 6.3's compiler crashes on that).
     nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws

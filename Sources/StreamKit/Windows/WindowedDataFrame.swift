@@ -91,8 +91,13 @@ extension DataFrame {
     ///
     ///     ticks.tumblingWindow(.seconds(1), grace: .milliseconds(200))
     ///
-    /// - Parameter name: Names the state store and its changelog topic; by default
-    ///   `tumbling-window-<n>` in build order. Name it when the pipeline may change shape later.
+    /// - Parameters:
+    ///   - size: The length of each window, a whole number of milliseconds.
+    ///   - grace: How long after its end, in event time, a window still takes records.
+    ///   - closeAfterIdle: Wall-clock time without records on a partition after which its windows close; `nil`
+    ///     waits for records.
+    ///   - name: Names the state store and its changelog topic; by default `tumbling-window-<n>` in build order.
+    ///     Name it when the pipeline may change shape later.
     @inlinable
     public func tumblingWindow(
         _ size: Duration, grace: Duration = .zero, closeAfterIdle: Duration? = nil, name: String? = nil

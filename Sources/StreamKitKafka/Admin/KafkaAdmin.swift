@@ -18,8 +18,11 @@ public final class KafkaAdmin: Sendable {
 
     /// Creates the topics.
     ///
-    /// - Parameter ifNotExists: When `true`, a topic that already exists is not an error (its partitions and
-    ///   configs are left as they are).
+    /// - Parameters:
+    ///   - topics: The topics to create, with partitions, replication and configs.
+    ///   - ifNotExists: When `true`, a topic that already exists is not an error (its partitions and configs are
+    ///     left as they are).
+    ///   - timeout: How long the cluster may take to create them.
     /// - Throws: The first per-topic ``KafkaError`` (e.g. ``KafkaError/Code/topicAlreadyExists``, an invalid
     ///   replication factor), or one for the request as a whole.
     public func createTopics(

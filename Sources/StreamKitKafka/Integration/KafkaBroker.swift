@@ -94,6 +94,7 @@ public final class KafkaBroker: StreamBroker {
     /// Makes a broker for `endpoint`; never throws (see the type's documentation for when errors surface).
     ///
     /// - Parameters:
+    ///   - endpoint: `.embedded`, a broker list, `.fromEnvironment()` or `.configuration(_:)`.
     ///   - logger: Receives consumer errors that librdkafka retries by itself and refused commits, at
     ///     `.warning`/`.notice`; never credentials.
     ///   - flushTimeout: The longest wait for outstanding deliveries at a checkpoint.
@@ -190,7 +191,7 @@ public final class KafkaBroker: StreamBroker {
     ///
     /// The app's own topics that already exist are checked first: a repartition topic with time retention,
     /// compaction or another partition count than the app expects, or a changelog that is not compacted or has
-    /// fewer partitions than the inputs, throws ``StreamAppError/Code/configuration`` naming the topic, the setting
+    /// fewer partitions than the inputs, throws `StreamAppError` with code `.configuration` naming the topic, the setting
     /// and the fix. The embedded cluster keeps no topic configs, so there only partition counts are checked.
     public func createTopics(_ specs: [TopicSpec]) async throws {
         let setup = try setup.get()

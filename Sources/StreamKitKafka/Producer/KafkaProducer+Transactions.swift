@@ -19,6 +19,7 @@ extension KafkaProducer {
     /// - Parameters:
     ///   - offsets: Per partition, the next offset to read (last processed plus one).
     ///   - groupMetadata: From ``KafkaConsumer/groupMetadata()`` of the consumer that read the input.
+    ///   - timeout: How long the group coordinator may take to answer.
     /// - Throws: ``KafkaError``; if `requiresAbort`, call ``abortTransaction(timeout:)`` and redo the work.
     public func sendOffsetsToTransaction(
         _ offsets: [KafkaTopicPartition: Int64], groupMetadata: KafkaConsumerGroupMetadata,

@@ -22,9 +22,11 @@ public final class KafkaProducer: Sendable {
     /// Makes the producer and starts its delivery-report thread; throws ``KafkaError`` naming the property if
     /// librdkafka rejects the configuration.
     ///
-    /// - Parameter logger: Receives librdkafka's error events (a broker that cannot be reached, an expired
-    ///   session): a warning each while librdkafka retries, an error for a fatal one. Delivery failures are not
-    ///   logged here; they are thrown by ``send(_:)`` and ``flush(timeout:)``.
+    /// - Parameters:
+    ///   - configuration: The client configuration; `transactionalID` makes a transactional producer.
+    ///   - logger: Receives librdkafka's error events (a broker that cannot be reached, an expired session): a
+    ///     warning each while librdkafka retries, an error for a fatal one. Delivery failures are not logged here;
+    ///     they are thrown by ``send(_:)`` and ``flush(timeout:)``.
     public init(
         configuration: KafkaConfiguration, logger: Logger = Logger(label: "streamkit.kafka.producer")
     ) throws(KafkaError) {

@@ -6,7 +6,7 @@ import Logging
 /// Each ``write(_:offsets:)`` runs one transaction, sent as one libpq pipeline (one round trip):
 /// 1. `BEGIN`
 /// 2. per chunk of ``chunkSize`` rows, one `INSERT … SELECT * FROM unnest($1, $2, …) ON CONFLICT (key) DO UPDATE`
-///    with each column bound as one binary array (``TimescaleUpsertStatement``); the last row per key in a
+///    with each column bound as one binary array; the last row per key in a
 ///    chunk wins, later chunks update earlier ones, and rows whose values did not change are not rewritten.
 ///    The server runs a chunk while the next one is encoded and sent.
 /// 3. with offsets: an upsert of each `(consumer_group, topic, partition, next_offset)` into the offsets table
@@ -43,10 +43,13 @@ public struct TimescaleBatchWriter: Sendable {
     ///
     /// Create the target first with ``TimescaleConnection/ensureSchema(for:)``.
     /// - Parameters:
+    ///   - table: The table written to.
+    ///   - connection: The connection the writer runs its transactions on.
     ///   - offsetsTable: The table for exactly-once offsets (`streamkit_offsets` by convention), or `nil` for
     ///     at-least-once writing without offsets.
     ///   - maxAttempts: Transactions tried per batch; each retry after a lost connection reconnects first.
     ///   - chunkSize: Rows per `INSERT` statement of a batch.
+    ///   - logger: Receives retry warnings; never values or credentials.
     /// - Throws: A configuration error for an invalid offsets table name or a `chunkSize` below 1; server and
     ///   connection errors.
     public static func make(
