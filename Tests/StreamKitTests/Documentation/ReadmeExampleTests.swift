@@ -1,8 +1,9 @@
+import Foundation
 import StreamKit
 import Testing
 
-// The README's "DSL in a page", verbatim between the markers (indented one level), so that it keeps
-// compiling and working.
+// The README's "DSL in a page" between the markers, so that it keeps compiling and working;
+// `theReadmeShowsThisCode` checks that the README shows the same code.
 
 /// The README's code, in a namespace so its `Tick` and `Bar` do not clash with the test support types.
 enum ReadmeExample {
@@ -29,7 +30,7 @@ enum ReadmeExample {
     ) {
         let app = try StreamApp(name: "market-pipeline", broker: broker, errors: .deadLetter("orderbook.dlq"))
         let ticks = app.topic(
-            "orderbook.raw", key: String.self, value: ReadmeExample.Tick.self, format: .json, partitions: 3)
+            "orderbook.raw", key: String.self, value: Tick.self, format: .json, partitions: 3)
         let bars = app.topic(
             "orderbook.bars.1s", key: String.self, value: WindowResult<String, Bar>.self, format: .json)
         let alerts = CollectingSink<SpikeAlert<WindowResult<String, Bar>>>()
@@ -72,5 +73,29 @@ struct ReadmeExampleTests {
         #expect(alerts.values.map(\.observed) == [30])
         #expect(alerts.values.map(\.severity) == [.medium])
         #expect(h.rawRecords(in: "orderbook.invalid").count == 1)
+    }
+
+    /// The README's first Swift block under "The DSL in a page" against the code between the markers above, both
+    /// without comments and whitespace (the README aligns its comments; the test is formatted) and with the
+    /// test's `static` (its functions live in a namespace) and the README's `import` dropped.
+    @Test func theReadmeShowsThisCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## The DSL in a page")).upperBound
+        let open = try #require(readme.range(of: "```swift\n", range: section..<readme.endIndex))
+        let close = try #require(readme.range(of: "\n```", range: open.upperBound..<readme.endIndex))
+        let shown = String(readme[open.upperBound..<close.lowerBound])
+
+        let test = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let begin = try #require(test.range(of: "// README-" + "BEGIN")).upperBound
+        let end = try #require(test.range(of: "// README-" + "END", range: begin..<test.endIndex)).lowerBound
+        let tested = String(test[begin..<end])
+
+        func normalized(_ code: String) -> String {
+            code.replacing(/\/\/[^\n]*/, with: "").replacing("import StreamKit", with: "")
+                .replacing("static func", with: "func").filter { !$0.isWhitespace }
+        }
+        #expect(normalized(shown) == normalized(tested), "README.md's DSL page differs from ReadmeExampleTests.swift")
     }
 }
