@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "event-bus", targets: ["EventBus"]),
         .executable(name: "event-persistence", targets: ["EventPersistence"]),
         .executable(name: "order-analytics", targets: ["OrderAnalytics"]),
+        .executable(name: "quick-start", targets: ["QuickStart"]),
         .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
         // The chaos suite's worker (Tests/ExamplesTests/Chaos runs it as separate processes).
         .executable(name: "streamkit-chaos-worker", targets: ["ChaosWorker"]),
@@ -88,6 +89,8 @@ let package = Package(
         example("EventBus"),
         example("EventPersistence"),
         example("OrderAnalytics", extra: [.product(name: "Hummingbird", package: "hummingbird")]),
+        // The one-file quick start names only the libraries a user's own package would.
+        .executableTarget(name: "QuickStart", dependencies: ["StreamKit", "StreamKitKafka"], path: "Sources/Examples/QuickStart"),
 
         // MARK: - Benchmarks
         .executableTarget(
