@@ -1,5 +1,5 @@
 /// Counts values.
-public struct Count<Input>: StreamAggregator {
+public struct CountAggregator<Input>: StreamAggregator {
     /// Makes a counter.
     @inlinable
     public init() {}
@@ -12,7 +12,7 @@ public struct Count<Input>: StreamAggregator {
 }
 
 /// Sums a numeric field.
-public struct Sum<Input, Number: AdditiveArithmetic & Codable>: StreamAggregator {
+public struct SumAggregator<Input, Number: AdditiveArithmetic & Codable>: StreamAggregator {
     @usableFromInline
     let value: (Input) -> Number
     /// Sums `value(input)` over the inputs.
@@ -27,7 +27,7 @@ public struct Sum<Input, Number: AdditiveArithmetic & Codable>: StreamAggregator
 }
 
 /// The arithmetic mean of a field.
-public struct Mean<Input>: StreamAggregator {
+public struct MeanAggregator<Input>: StreamAggregator {
     /// Running sum and count.
     public struct State: Codable, Hashable, Sendable {
         /// Σ values.
@@ -54,7 +54,7 @@ public struct Mean<Input>: StreamAggregator {
 }
 
 /// The smallest value of a field.
-public struct Minimum<Input, Number: Comparable & Codable>: StreamAggregator {
+public struct MinimumAggregator<Input, Number: Comparable & Codable>: StreamAggregator {
     @usableFromInline
     let value: (Input) -> Number
     /// Keeps the smallest `value(input)`.
@@ -74,7 +74,7 @@ public struct Minimum<Input, Number: Comparable & Codable>: StreamAggregator {
 }
 
 /// The largest value of a field.
-public struct Maximum<Input, Number: Comparable & Codable>: StreamAggregator {
+public struct MaximumAggregator<Input, Number: Comparable & Codable>: StreamAggregator {
     @usableFromInline
     let value: (Input) -> Number
     /// Keeps the largest `value(input)`.
@@ -94,7 +94,7 @@ public struct Maximum<Input, Number: Comparable & Codable>: StreamAggregator {
 }
 
 /// The first value seen (in processing order).
-public struct First<Input: Codable>: StreamAggregator {
+public struct FirstAggregator<Input: Codable>: StreamAggregator {
     /// Makes the aggregator.
     @inlinable
     public init() {}
@@ -108,7 +108,7 @@ public struct First<Input: Codable>: StreamAggregator {
 }
 
 /// The last value seen (in processing order).
-public struct Last<Input: Codable>: StreamAggregator {
+public struct LastAggregator<Input: Codable>: StreamAggregator {
     /// Makes the aggregator.
     @inlinable
     public init() {}

@@ -2,8 +2,9 @@
 /// it reports.
 ///
 /// State is `Codable` because it is written to the changelog at checkpoints and restored on another
-/// instance. Conform your own type, or use the built-ins: `Count`, `Sum`, `Mean`, `Minimum`, `Maximum`,
-/// `First`, `Last`, `SummaryStatistics`, `OHLC`, `VWAP`, `ZScore`, `EWStatistics`, `RateOfChange`.
+/// instance. Conform your own type, or use the built-ins: `CountAggregator`, `SumAggregator`, `MeanAggregator`,
+/// `MinimumAggregator`, `MaximumAggregator`, `FirstAggregator`, `LastAggregator` (behind `count()`, `sum(_:)`…),
+/// and the statistics `SummaryStatistics`, `OHLCAggregator`, `VWAP`, `ZScore`, `EWStatistics`, `RateOfChange`.
 public protocol StreamAggregator<Input, Output> {
     /// The values folded in.
     associatedtype Input

@@ -20,7 +20,7 @@ public struct WindowedDataFrame<Key: StreamKey, Value> {
 
     /// Aggregates each window with a typed aggregator (built-in or your own).
     ///
-    ///     .aggregate(OHLC { $0.mid })
+    ///     .aggregate(OHLCAggregator { $0.mid })
     @inlinable
     public func aggregate<Aggregator: StreamAggregator>(
         _ aggregator: Aggregator
@@ -47,39 +47,39 @@ public struct WindowedDataFrame<Key: StreamKey, Value> {
 
     /// Counts each window's records.
     @inlinable
-    public func count() -> WindowAggregation<Key, Value, Int> { aggregate(Count()) }
+    public func count() -> WindowAggregation<Key, Value, Int> { aggregate(CountAggregator()) }
 
     /// Sums a field per window.
     @inlinable
     public func sum<Number: AdditiveArithmetic & Codable>(
         _ field: @escaping (Value) -> Number
-    ) -> WindowAggregation<Key, Value, Number> { aggregate(Sum(field)) }
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(SumAggregator(field)) }
 
     /// Averages a field per window.
     @inlinable
     public func mean(_ field: @escaping (Value) -> Double) -> WindowAggregation<Key, Value, Double> {
-        aggregate(Mean(field))
+        aggregate(MeanAggregator(field))
     }
 
     /// The smallest value of a field per window.
     @inlinable
     public func min<Number: Comparable & Codable>(
         _ field: @escaping (Value) -> Number
-    ) -> WindowAggregation<Key, Value, Number> { aggregate(Minimum(field)) }
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(MinimumAggregator(field)) }
 
     /// The largest value of a field per window.
     @inlinable
     public func max<Number: Comparable & Codable>(
         _ field: @escaping (Value) -> Number
-    ) -> WindowAggregation<Key, Value, Number> { aggregate(Maximum(field)) }
+    ) -> WindowAggregation<Key, Value, Number> { aggregate(MaximumAggregator(field)) }
 
     /// The first value of each window (in processing order).
     @inlinable
-    public func first() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(First()) }
+    public func first() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(FirstAggregator()) }
 
     /// The last value of each window (in processing order).
     @inlinable
-    public func last() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(Last()) }
+    public func last() -> WindowAggregation<Key, Value, Value> where Value: Codable { aggregate(LastAggregator()) }
 }
 
 extension DataFrame {

@@ -11,7 +11,7 @@ struct StreamingStatisticsTests {
     }
 
     @Test func ohlc() {
-        let bar = fold(OHLC<Double> { $0 }, [3, 5, 1, 4])
+        let bar = fold(OHLCAggregator<Double> { $0 }, [3, 5, 1, 4])
         #expect(bar == OHLCBar(open: 3, high: 5, low: 1, close: 4, count: 4))
     }
 
@@ -49,13 +49,13 @@ struct StreamingStatisticsTests {
 
     @Test func builtIns() {
         let values: [Double] = [4, 1, 7]
-        #expect(fold(Count<Double>(), values) == 3)
-        #expect(fold(Sum<Double, Double> { $0 }, values) == 12)
-        #expect(fold(Mean<Double> { $0 }, values) == 4)
-        #expect(fold(Minimum<Double, Double> { $0 }, values) == 1)
-        #expect(fold(Maximum<Double, Double> { $0 }, values) == 7)
-        #expect(fold(First<Double>(), values) == 4)
-        #expect(fold(Last<Double>(), values) == 7)
+        #expect(fold(CountAggregator<Double>(), values) == 3)
+        #expect(fold(SumAggregator<Double, Double> { $0 }, values) == 12)
+        #expect(fold(MeanAggregator<Double> { $0 }, values) == 4)
+        #expect(fold(MinimumAggregator<Double, Double> { $0 }, values) == 1)
+        #expect(fold(MaximumAggregator<Double, Double> { $0 }, values) == 7)
+        #expect(fold(FirstAggregator<Double>(), values) == 4)
+        #expect(fold(LastAggregator<Double>(), values) == 7)
     }
 
     @Test func summaryStatisticsInOneFold() {
