@@ -62,7 +62,7 @@ extension TimescaleConnection {
         _ id: UInt64, _ body: @Sendable (inout LibPQPipeline) throws(TimescaleError) -> Void
     ) throws(TimescaleError) -> [Int] {
         guard let open = openTransaction, open.id == id else {
-            throw TimescaleError(kind: .connection, message: "the open transaction was rolled back")
+            throw TimescaleError(code: .connection, message: "the open transaction was rolled back")
         }
         openTransaction = nil
         return try withLive(keepingOpenTransaction: true) { pq throws(TimescaleError) in

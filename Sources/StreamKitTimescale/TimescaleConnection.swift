@@ -119,7 +119,7 @@ public actor TimescaleConnection {
 
     /// Drops the current connection, if any, and connects again with backoff per ``reconnectPolicy``.
     ///
-    /// - Throws: The last connection error when every attempt failed; ``TimescaleError/Kind-swift.struct/closed``
+    /// - Throws: The last connection error when every attempt failed; ``TimescaleError/Code-swift.struct/closed``
     ///   after ``close()``.
     public func reconnect() async throws {
         connection = nil
@@ -128,7 +128,7 @@ public actor TimescaleConnection {
         isInTransaction = false
         var failures = 0
         while true {
-            guard !isClosed else { throw TimescaleError(kind: .closed, message: "the connection was closed") }
+            guard !isClosed else { throw TimescaleError(code: .closed, message: "the connection was closed") }
             do {
                 connection = try open()
                 if failures > 0 { logger.info("reconnected to PostgreSQL", metadata: ["attempts": "\(failures + 1)"]) }
@@ -145,7 +145,7 @@ public actor TimescaleConnection {
         }
     }
 
-    /// Closes the connection; later calls throw a ``TimescaleError/Kind-swift.struct/closed`` error.
+    /// Closes the connection; later calls throw a ``TimescaleError/Code-swift.struct/closed`` error.
     public func close() {
         isClosed = true
         openTransaction = nil
@@ -166,11 +166,11 @@ public actor TimescaleConnection {
 
     /// The open connection, or a connection-lost error that tells the caller to reconnect.
     private func live() throws(TimescaleError) -> LibPQConnection {
-        if isClosed { throw TimescaleError(kind: .closed, message: "the connection was closed") }
+        if isClosed { throw TimescaleError(code: .closed, message: "the connection was closed") }
         guard let connection, !connection.isConnectionBad else {
             connection = nil
             throw TimescaleError(
-                kind: .connection, message: "not connected; call reconnect()", isConnectionLost: true)
+                code: .connection, message: "not connected; call reconnect()", isConnectionLost: true)
         }
         return connection
     }
@@ -247,14 +247,14 @@ public actor TimescaleConnection {
     ) throws(TimescaleError) -> TimescaleRows {
         guard values.count == statement.parameterTypes.count else {
             throw TimescaleError(
-                kind: .valueType,
+                code: .valueType,
                 message: "\(values.count) values for \(statement.parameterTypes.count) parameters of \(statement.name)")
         }
         var converted: [TimescaleValue] = []
         for (index, (value, type)) in zip(values, statement.parameterTypes).enumerated() {
             guard let value = value.converted(to: type.kind) else {
                 throw TimescaleError(
-                    kind: .valueType, message: "parameter $\(index + 1) of \(statement.name) needs \(type)")
+                    code: .valueType, message: "parameter $\(index + 1) of \(statement.name) needs \(type)")
             }
             converted.append(value)
         }

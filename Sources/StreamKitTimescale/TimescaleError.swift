@@ -9,8 +9,8 @@ import Foundation
 /// (`22xxx`), which PostgreSQL writes with the offending value in them, are left out of it, and `detail`,
 /// which can hold row values (`Key (id)=(7) already exists`), is kept only as a property.
 public struct TimescaleError: Error, Sendable, CustomStringConvertible {
-    /// What failed. Static constants over a private enum, so adding a kind does not break callers.
-    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    /// What failed. Static constants over a private enum, so adding a code does not break callers.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case configuration, connection, server, copy, valueType, closed
         }
@@ -18,24 +18,24 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
         private init(_ value: Value) { self.value = value }
 
         /// A setting is not valid (identifier, connection string, table description); fix the named setting.
-        public static let configuration = Kind(.configuration)
+        public static let configuration = Code(.configuration)
         /// Connecting failed or the connection was lost.
-        public static let connection = Kind(.connection)
+        public static let connection = Code(.connection)
         /// The server rejected a statement; `sqlState` says why.
-        public static let server = Kind(.server)
+        public static let server = Code(.server)
         /// Sending COPY data failed on the client side.
-        public static let copy = Kind(.copy)
+        public static let copy = Code(.copy)
         /// A value does not fit the column it is written to.
-        public static let valueType = Kind(.valueType)
+        public static let valueType = Code(.valueType)
         /// The connection was closed by `close()` and is not reconnected.
-        public static let closed = Kind(.closed)
+        public static let closed = Code(.closed)
 
-        /// The kind's name, as in `description`.
+        /// The code's name, as in `description`.
         public var description: String { value.rawValue }
     }
 
     /// What failed.
-    public var kind: Kind
+    public var code: Code
     /// The five-character SQLSTATE when the server sent one, e.g. `"23505"`.
     public var sqlState: String?
     /// The server's or libpq's primary message, verbatim (with any password removed). For data exceptions
@@ -58,10 +58,10 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
 
     /// Creates an error; StreamKitTimescale makes these, callers usually only read them.
     public init(
-        kind: Kind, message: String, sqlState: String? = nil, table: String? = nil, column: String? = nil,
+        code: Code, message: String, sqlState: String? = nil, table: String? = nil, column: String? = nil,
         isConnectionLost: Bool = false
     ) {
-        self.kind = kind
+        self.code = code
         self.message = message
         self.sqlState = sqlState
         self.table = table
@@ -76,13 +76,13 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
     /// deadlock, a server shutting down or starting, too many connections, a lock not available.
     public var isRetriable: Bool {
         if isConnectionLost { return true }
-        guard let sqlState else { return kind == .connection }
+        guard let sqlState else { return code == .connection }
         return sqlState.hasPrefix("08") || Self.retriableStates.contains(sqlState)
     }
 
     /// One actionable line without passwords, connection strings or bound values.
     public var description: String {
-        var line = "TimescaleError.\(kind)"
+        var line = "TimescaleError.\(code)"
         if let sqlState {
             line += " [\(sqlState)\(conditionName.map { " \($0)" } ?? "")]"
         }
@@ -104,6 +104,6 @@ public struct TimescaleError: Error, Sendable, CustomStringConvertible {
     }
 
     static func configuration(_ setting: String, _ problem: String) -> TimescaleError {
-        TimescaleError(kind: .configuration, message: "setting \(setting): \(problem)")
+        TimescaleError(code: .configuration, message: "setting \(setting): \(problem)")
     }
 }

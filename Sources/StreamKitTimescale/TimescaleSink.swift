@@ -194,7 +194,7 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
     private static func checked(_ row: TimescaleRow, for table: TimescaleTable) throws(TimescaleError) -> TimescaleRow {
         guard row.values.count == table.columns.count else {
             throw TimescaleError(
-                kind: .valueType, message: "row has \(row.values.count) values for \(table.columns.count) columns")
+                code: .valueType, message: "row has \(row.values.count) values for \(table.columns.count) columns")
         }
         for (index, (column, value)) in zip(table.columns, row.values).enumerated() {
             var problem: String?
@@ -204,7 +204,7 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
                 problem = "a \(value.typeName) value does not fit column type \(column.type)"
             }
             if let problem {
-                var error = TimescaleError(kind: .valueType, message: problem)
+                var error = TimescaleError(code: .valueType, message: problem)
                 error.column = column.name
                 throw error
             }

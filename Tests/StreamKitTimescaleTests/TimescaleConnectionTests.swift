@@ -15,7 +15,7 @@ struct TimescaleConnectionTests {
         } catch {
             #expect(error.sqlState == "23505")
             #expect(error.conditionName == "unique_violation")
-            #expect(error.kind == .server && !error.isRetriable && !error.isConnectionLost)
+            #expect(error.code == .server && !error.isRetriable && !error.isConnectionLost)
             #expect(error.table == "items" && error.constraint == "items_pkey")
             #expect(error.description.hasPrefix("TimescaleError.server [23505 unique_violation] on \"items\": "))
             #expect(!error.description.contains(secretKey))

@@ -11,7 +11,7 @@ import Testing
             _ = try await TimescaleConnection.connect(url, reconnectPolicy: .init(maxAttempts: 1))
             Issue.record("nothing listens on port 1")
         } catch let error as TimescaleError {
-            #expect(error.kind == .connection && error.isRetriable)
+            #expect(error.code == .connection && error.isRetriable)
             #expect(!error.description.contains(password) && !error.message.contains(password))
             #expect(!error.description.contains("postgres://"))
         }
@@ -20,13 +20,13 @@ import Testing
             _ = try TimescaleConnection("host=127.0.0.1 password='\(password)")
         } throws: { error in
             let error = error as! TimescaleError
-            return error.kind == .configuration && !error.description.contains(password)
+            return error.code == .configuration && !error.description.contains(password)
         }
     }
 
     @Test func descriptionIsOneLineWithStateConditionAndTable() {
         var error = TimescaleError(
-            kind: .server, message: "duplicate key value violates unique constraint \"bars_1s_pkey\"",
+            code: .server, message: "duplicate key value violates unique constraint \"bars_1s_pkey\"",
             sqlState: "23505",
             table: "bars_1s")
         error.detail = "Key (symbol, window_start)=(TTF-GAS, 2026-01-01) already exists."
@@ -36,9 +36,9 @@ import Testing
         )
         #expect(!error.isRetriable)
         let lost = TimescaleError(
-            kind: .connection, message: "server closed the connection unexpectedly\n\tThis probably means…",
+            code: .connection, message: "server closed the connection unexpectedly\n\tThis probably means…",
             isConnectionLost: true)
         #expect(!lost.description.contains("\n") && lost.isRetriable)
-        #expect(TimescaleError(kind: .server, message: "deadlock", sqlState: "40P01").isRetriable)
+        #expect(TimescaleError(code: .server, message: "deadlock", sqlState: "40P01").isRetriable)
     }
 }

@@ -36,7 +36,7 @@ struct BinaryArrayEncoder {
     mutating func append(_ row: TimescaleRow) throws(TimescaleError) {
         guard row.values.count == types.count else {
             throw TimescaleError(
-                kind: .valueType, message: "row has \(row.values.count) values for \(types.count) columns")
+                code: .valueType, message: "row has \(row.values.count) values for \(types.count) columns")
         }
         for index in types.indices {
             let isNull = try row.values[index].appendField(to: &columns[index], as: types[index])
@@ -48,7 +48,7 @@ struct BinaryArrayEncoder {
     /// Patches the lengths and null flags in; call once, after the last row.
     mutating func finish() throws(TimescaleError) {
         guard let count = Int32(exactly: rowCount) else {
-            throw TimescaleError(kind: .valueType, message: "more than 2^31 rows in one batch")
+            throw TimescaleError(code: .valueType, message: "more than 2^31 rows in one batch")
         }
         for index in columns.indices {
             columns[index].setBigEndian(hasNulls[index] ? 1 : 0, at: 4)

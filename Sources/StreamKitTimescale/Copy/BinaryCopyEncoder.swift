@@ -36,7 +36,7 @@ struct BinaryCopyEncoder {
     mutating func append(_ row: TimescaleRow) throws(TimescaleError) {
         guard row.values.count == columns.count else {
             throw TimescaleError(
-                kind: .valueType, message: "row has \(row.values.count) values for \(columns.count) columns")
+                code: .valueType, message: "row has \(row.values.count) values for \(columns.count) columns")
         }
         buffer.appendBigEndian(Int16(columns.count))
         for (column, value) in zip(columns, row.values) { try value.appendField(to: &buffer, as: column) }

@@ -82,7 +82,7 @@ extension TimescaleValue {
         case .timestamptz(let v):
             // PostgreSQL counts microseconds from 2000-01-01 00:00 UTC, 946 684 800 s after the Unix epoch.
             let (micros, overflow) = v.microsecondsSinceUnixEpoch.subtractingReportingOverflow(946_684_800_000_000)
-            if overflow { throw TimescaleError(kind: .valueType, message: "timestamp out of range") }
+            if overflow { throw TimescaleError(code: .valueType, message: "timestamp out of range") }
             buffer.appendBigEndian(micros)
         case .jsonb(let v):
             buffer.append(1)  // jsonb binary format version
@@ -102,7 +102,7 @@ extension TimescaleValue {
         try appendBinary(to: &buffer)
         let length = buffer.count - lengthIndex - 4
         guard let length32 = Int32(exactly: length) else {
-            throw TimescaleError(kind: .valueType, message: "value larger than 2 GiB")
+            throw TimescaleError(code: .valueType, message: "value larger than 2 GiB")
         }
         buffer.setBigEndian(length32, at: lengthIndex)
     }
@@ -117,7 +117,7 @@ extension TimescaleValue {
     func appendField(to buffer: inout [UInt8], as column: TimescaleColumn) throws(TimescaleError) -> Bool {
         guard let converted = converted(to: column.type.kind) else {
             var error = TimescaleError(
-                kind: .valueType, message: "a \(typeName) value does not fit column type \(column.type)")
+                code: .valueType, message: "a \(typeName) value does not fit column type \(column.type)")
             error.column = column.name
             throw error
         }

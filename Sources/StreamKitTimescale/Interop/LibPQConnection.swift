@@ -13,12 +13,12 @@ final class LibPQConnection {
     init(conninfo: String) throws(TimescaleError) {
         password = try Self.password(in: conninfo)
         guard let conn = PQconnectdb(conninfo) else {
-            throw TimescaleError(kind: .connection, message: "libpq could not allocate a connection")
+            throw TimescaleError(code: .connection, message: "libpq could not allocate a connection")
         }
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines
             PQfinish(conn)
-            throw TimescaleError(kind: .connection, message: redact(message, password), isConnectionLost: true)
+            throw TimescaleError(code: .connection, message: redact(message, password), isConnectionLost: true)
         }
         // Notices ("relation already exists, skipping") would go to stderr; they carry nothing a caller acts on.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
@@ -86,7 +86,7 @@ final class LibPQConnection {
     func copyIn(_ sql: String, columns: [TimescaleColumn], rows: [TimescaleRow]) throws(TimescaleError) -> Int {
         let start = try checked(PQexecParams(conn, sql, 0, nil, nil, nil, nil, 0))
         guard start.status == PGRES_COPY_IN else {
-            throw TimescaleError(kind: .copy, message: "the statement did not start COPY FROM STDIN")
+            throw TimescaleError(code: .copy, message: "the statement did not start COPY FROM STDIN")
         }
         var encoder = BinaryCopyEncoder(columns: columns)
         do throws(TimescaleError) {
@@ -143,7 +143,7 @@ final class LibPQConnection {
     /// Sends one statement of the open pipeline and writes it out; see ``beginPipeline()``.
     func sendInPipeline(_ sql: String, _ parameters: [LibPQParameter]) throws(TimescaleError) {
         guard let count = Int32(exactly: parameters.count), count <= 65_535 else {
-            throw TimescaleError(kind: .configuration, message: "more than 65 535 bind parameters in one statement")
+            throw TimescaleError(code: .configuration, message: "more than 65 535 bind parameters in one statement")
         }
         let types = parameters.map(\.typeOID)
         let lengths = parameters.map { Int32($0.bytes?.count ?? 0) }
@@ -224,7 +224,7 @@ final class LibPQConnection {
     private func connectionError() -> TimescaleError {
         let message = String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines
         return TimescaleError(
-            kind: .connection, message: redact(message.isEmpty ? "connection lost" : message, password),
+            code: .connection, message: redact(message.isEmpty ? "connection lost" : message, password),
             isConnectionLost: isConnectionBad)
     }
 
@@ -237,7 +237,7 @@ final class LibPQConnection {
         ) -> OpaquePointer?
     ) throws(TimescaleError) -> OpaquePointer? {
         guard let count = Int32(exactly: bindings.count), count <= 65_535 else {
-            throw TimescaleError(kind: .configuration, message: "more than 65 535 bind parameters in one statement")
+            throw TimescaleError(code: .configuration, message: "more than 65 535 bind parameters in one statement")
         }
         var bytes: [UInt8] = []
         var offsets: [Int] = []

@@ -46,7 +46,7 @@ struct LibPQResult: ~Copyable {
         let primary = field("M") ?? String(cString: PQresultErrorMessage(result))
         let sqlState = field("C")
         var error = TimescaleError(
-            kind: sqlState == nil || isConnectionLost ? .connection : .server,
+            code: sqlState == nil || isConnectionLost ? .connection : .server,
             message: redact(primary.trimmingTrailingNewlines, secret),
             sqlState: sqlState, table: field("t"), column: field("c"), isConnectionLost: isConnectionLost)
         error.detail = field("D").map { redact($0, secret) }

@@ -11,7 +11,7 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible {
     /// The name as given.
     public let name: String
 
-    /// Validates `name`; on failure throws a ``TimescaleError/Kind-swift.struct/configuration`` error that names
+    /// Validates `name`; on failure throws a ``TimescaleError/Code-swift.struct/configuration`` error that names
     /// `setting` (e.g. `"table"` or `"columns[2]"`) and what to change.
     public init(_ name: String, setting: String = "identifier") throws(TimescaleError) {
         guard let problem = Self.problem(with: name) else {

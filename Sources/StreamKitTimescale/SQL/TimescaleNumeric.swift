@@ -16,7 +16,7 @@ public struct TimescaleNumeric: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(TimescaleError) {
         guard let canonical = Self.canonical(text) else {
             throw TimescaleError(
-                kind: .valueType, message: "not a decimal number; use digits, one optional '.' and sign")
+                code: .valueType, message: "not a decimal number; use digits, one optional '.' and sign")
         }
         description = canonical
     }

@@ -5,7 +5,7 @@ import Foundation
 /// The case decides the PostgreSQL type of a bind parameter (`.int64` is `int8`, `.text` is `text`).
 /// Written into a described column (``TimescaleColumn``), a value is widened where that is exact
 /// (`.int32` into `bigint`, `.float32` into `double precision`, an integer into `numeric`); anything
-/// else throws a ``TimescaleError/Kind-swift.struct/valueType`` error naming the column.
+/// else throws a ``TimescaleError/Code-swift.struct/valueType`` error naming the column.
 public enum TimescaleValue: Sendable, Hashable {
     /// SQL `NULL`.
     case null

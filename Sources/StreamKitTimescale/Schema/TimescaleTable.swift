@@ -69,7 +69,7 @@ public struct TimescaleTable: Sendable {
     let segmentByIdentifiers: [SQLIdentifier]
     let orderByIdentifiers: [(SQLIdentifier, Bool)]
 
-    /// Validates the description; throws a ``TimescaleError/Kind-swift.struct/configuration`` error naming the
+    /// Validates the description; throws a ``TimescaleError/Code-swift.struct/configuration`` error naming the
     /// setting for an invalid name, a key or time column that is not among `columns`, or a time column that is
     /// not in a non-empty upsert key (TimescaleDB requires unique keys to include it).
     public init(

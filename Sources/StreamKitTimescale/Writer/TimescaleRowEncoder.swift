@@ -54,7 +54,7 @@ public struct TimescaleRowEncoder: Sendable {
         let storage = RowStorage(encoder: self, count: columns.count)
         try value.encode(to: RowEncoder(storage: storage))
         for (index, column) in columns.enumerated() where isNotNull[index] && storage.values[index] == .null {
-            var error = TimescaleError(kind: .valueType, message: "no value for a NOT NULL column")
+            var error = TimescaleError(code: .valueType, message: "no value for a NOT NULL column")
             error.column = column.name
             throw error
         }
@@ -120,7 +120,7 @@ public struct TimescaleRowEncoder: Sendable {
         }
         guard let converted else {
             var error = TimescaleError(
-                kind: .valueType, message: "a \(Swift.type(of: value)) property does not fit column type \(type)")
+                code: .valueType, message: "a \(Swift.type(of: value)) property does not fit column type \(type)")
             error.column = columns[column].name
             throw error
         }

@@ -68,7 +68,7 @@ import Testing
             try encoder.append([.int64(40_000)])
         } throws: { error in
             let error = error as! TimescaleError
-            return error.kind == .valueType && error.column == "small" && !error.description.contains("40000")
+            return error.code == .valueType && error.column == "small" && !error.description.contains("40000")
         }
     }
 

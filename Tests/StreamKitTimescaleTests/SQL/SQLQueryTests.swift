@@ -39,7 +39,7 @@ import Testing
             _ = try SQLTableName(name, setting: "table")
         } throws: { error in
             let error = error as! TimescaleError
-            return error.kind == .configuration && error.description.contains("setting table")
+            return error.code == .configuration && error.description.contains("setting table")
         }
     }
 

@@ -171,7 +171,7 @@ struct TimescaleBatchWriterTests {
             ])
         } throws: { error in
             let error = error as! TimescaleError
-            return error.kind == .valueType && error.column == "window_start"
+            return error.code == .valueType && error.column == "window_start"
                 && !error.description.contains("not a time")
         }
         #expect(try await TestDatabase.scalar(pg, "SELECT count(*) FROM bars") == "0")
