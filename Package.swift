@@ -129,10 +129,17 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // The one copy of the test helpers (environment, waiting, reading topics back, fixtures, test doubles),
+        // `package` access so that it never becomes API.
+        .target(
+            name: "StreamKitTestSupport",
+            dependencies: ["StreamKit", "StreamKitKafka", "StreamKitTimescale"],
+            path: "Tests/StreamKitTestSupport"
+        ),
         .testTarget(
             name: "StreamKitTests",
             dependencies: [
-                "StreamKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                "StreamKit", "StreamKitTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
@@ -142,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "StreamKitOperationsTests",
             dependencies: [
-                "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale",
+                "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale", "StreamKitTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
