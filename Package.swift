@@ -145,7 +145,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
-        .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
+        .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale", "StreamKitTestSupport"]),
         .testTarget(
             name: "StreamKitOperationsTests",
             dependencies: [
