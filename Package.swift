@@ -144,7 +144,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
+        .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka", "StreamKitTestSupport"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale", "StreamKitTestSupport"]),
         .testTarget(
             name: "StreamKitOperationsTests",

@@ -1,11 +1,12 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Key partitioning matches the Java client")
 struct KafkaPartitioningTests {
     @Test func keysLandWhereJavaMurmur2PutsThem() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("murmur2")
+        let topic = TestEnvironment.uniqueName("murmur2")
         let partitions = 7
         try cluster.createTopic(topic, partitions: partitions)
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
