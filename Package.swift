@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport",
+                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport", "StreamKitTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -37,24 +37,28 @@ package enum TestDatabase {
         TestEnvironment.uniqueSchemaName("sk_\(test)")
     }
 
-    /// The server's URL with libpq options appended: the test schema as `search_path`, UTC, and an application
-    /// name.
-    package static func url(schema: String, applicationName: String = "streamkit-tests") -> String {
+    /// The server's URL with libpq options appended: the test schema as `search_path` (followed by `public` when
+    /// `includingPublic`, as the examples' processes use it), UTC, and an application name.
+    package static func url(
+        schema: String, includingPublic: Bool = false, applicationName: String = "streamkit-tests"
+    ) -> String {
         let base = TestEnvironment.timescaleURL ?? "postgres://postgres@127.0.0.1:5432/postgres"
         let separator = base.contains("?") ? "&" : "?"
+        let searchPath = includingPublic ? "\(schema),public" : schema
         let options =
-            "-c search_path=\(schema) -c TimeZone=UTC"
+            "-c search_path=\(searchPath) -c TimeZone=UTC"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return base + separator + "options=\(options)&application_name=\(applicationName)"
     }
 
-    /// Connects with `search_path` set to `schema`.
+    /// Connects with `search_path` set to `schema` (then `public` when `includingPublic`).
     package static func connect(
-        schema: String, applicationName: String = "streamkit-tests",
+        schema: String, includingPublic: Bool = false, applicationName: String = "streamkit-tests",
         reconnectPolicy: TimescaleConnection.ReconnectPolicy = .init()
     ) async throws -> TimescaleConnection {
         try await TimescaleConnection.connect(
-            url(schema: schema, applicationName: applicationName), reconnectPolicy: reconnectPolicy)
+            url(schema: schema, includingPublic: includingPublic, applicationName: applicationName),
+            reconnectPolicy: reconnectPolicy)
     }
 
     /// Creates a fresh schema and returns a connection that works in it.
@@ -66,6 +70,14 @@ package enum TestDatabase {
         let admin = try await connect(schema: "public")
         try await admin.execute("CREATE SCHEMA \(try SQLIdentifier(schema))")
         return (try await connect(schema: schema, applicationName: applicationName), schema)
+    }
+
+    /// Creates `schema` if it does not exist and returns a connection whose `search_path` is `schema`, then
+    /// `public`: as an example's process, given `url(schema:includingPublic:)`, sees the database.
+    package static func makeExampleSchema(_ schema: String) async throws -> TimescaleConnection {
+        let pg = try await connect(schema: schema, includingPublic: true)
+        try await pg.execute("CREATE SCHEMA IF NOT EXISTS \(try SQLIdentifier(schema, setting: "schema"))")
+        return pg
     }
 
     /// Drops a test schema and everything in it.
