@@ -179,11 +179,13 @@ struct ExampleOperationsTests {
         Int(try await pg.execute("SELECT count(*) FROM events").first?[0] ?? "") ?? -1
     }
 
-    /// Waits until the events table holds `count` rows (the sink flushes at the checkpoint after the records).
+    /// Waits up to 30 s until the events table holds `count` rows (the sink flushes at the checkpoint after the
+    /// records); the test checks the rows at its end either way.
     static func waitForRows(_ count: Int, _ pg: TimescaleConnection) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await rowCount(pg) != count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        do {
+            try await waitUntil("\(count) rows in the table", within: .seconds(30), every: .milliseconds(200)) {
+                try await rowCount(pg) == count
+            }
+        } catch is WaitTimedOut {}
     }
 }
