@@ -132,23 +132,32 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // The one copy of the test helpers (environment, waiting, reading topics back, fixtures, test doubles),
+        // `package` access so that it never becomes API.
+        .target(
+            name: "StreamKitTestSupport",
+            dependencies: ["StreamKit", "StreamKitKafka", "StreamKitTimescale"],
+            path: "Tests/StreamKitTestSupport"
+        ),
         .testTarget(
             name: "StreamKitTests",
             dependencies: [
-                "StreamKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                "StreamKit", "StreamKitTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "StreamKitKafkaTests",
-            dependencies: ["StreamKitKafka", .product(name: "InMemoryLogging", package: "swift-log")]
+            dependencies: [
+                "StreamKitKafka", "StreamKitTestSupport", .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
+        .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale", "StreamKitTestSupport"]),
         .testTarget(
             name: "StreamKitOperationsTests",
             dependencies: [
-                "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale",
+                "StreamKitOperations", "StreamKitKafka", "StreamKitTimescale", "StreamKitTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -169,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport",
+                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport", "StreamKitTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -4,6 +4,7 @@ import Logging
 import StreamKit
 import StreamKitKafka
 import StreamKitOperations
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
@@ -30,10 +31,10 @@ struct CredentialTests {
     /// cluster cannot stand in: it serves neither SASL nor the CreateTopics call a configured broker makes.
     @Test(
         .timeLimit(.minutes(1)),
-        .enabled(if: Services.kafkaBrokers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+        .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
     func aSASLPasswordStaysOutOfTheLogsOfARunningApp() async throws {
         let password = Self.secret("sasl")
-        var configuration = KafkaConfiguration(bootstrapServers: try #require(Services.kafkaBrokers))
+        var configuration = KafkaConfiguration(bootstrapServers: try #require(TestEnvironment.kafkaBrokers))
         configuration.securityProtocol = .plaintext
         configuration.saslMechanism = .plain
         configuration.saslUsername = "streamkit"
@@ -41,7 +42,7 @@ struct CredentialTests {
         #expect(!"\(configuration)".contains(password))
 
         let (logger, log) = Self.makeLogger("credentials")
-        let name = "sasl-app-\(UInt32.random(in: 0...UInt32.max))"
+        let name = TestEnvironment.uniqueName("sasl-app")
         let app = try StreamApp(
             name: name, broker: KafkaBroker(.configuration(configuration), logger: logger), logger: logger)
         app.dataframe(app.topic("\(name).orders", key: String.self, value: Int.self, format: .json)).to(
@@ -104,10 +105,10 @@ struct CredentialTests {
     }
 
     /// A real server's refusal (here: the database does not exist) carries the server's message, never the URL.
-    @Test(.enabled(if: Services.timescaleURL != nil, "TIMESCALE_URL is not set (see scripts/postgres)"))
+    @Test(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
     func aPostgreSQLPasswordStaysOutOfServerErrors() async throws {
         let password = Self.secret("pg")
-        let serverURL = try #require(Services.timescaleURL)
+        let serverURL = try #require(TestEnvironment.timescaleURL)
         var url = try #require(URLComponents(string: serverURL))
         url.password = password
         url.path = "/no_such_database_\(UInt32.random(in: 0...UInt32.max))"

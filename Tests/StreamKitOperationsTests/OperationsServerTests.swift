@@ -4,6 +4,7 @@ import MetricsTestKit
 import Prometheus
 import StreamKit
 import StreamKitOperations
+import StreamKitTestSupport
 import Testing
 
 @Suite("The operations endpoints over HTTP")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StreamKit
+import StreamKitTestSupport
 import Testing
 import UnixSignals
 

@@ -1,8 +1,9 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct TimescaleConnectionTests {
     @Test func serverErrorCarriesSQLStateAndNoBoundValue() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("errors")
@@ -34,7 +35,7 @@ struct TimescaleConnectionTests {
     }
 
     @Test func keyValueConninfoAndOptionsPassThrough() async throws {
-        let url = try #require(TestDatabase.url)
+        let url = try #require(TestEnvironment.timescaleURL)
         let components = try #require(URLComponents(string: url))
         let conninfo =
             "host=\(components.host ?? "127.0.0.1") port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=postgres sslmode=disable application_name=streamkit-kv"
@@ -69,7 +70,7 @@ struct TimescaleConnectionTests {
     }
 
     @Test func lostConnectionIsReportedAndReconnectRecovers() async throws {
-        let application = "streamkit-lost-\(UInt32.random(in: 0...UInt32.max))"
+        let application = TestEnvironment.uniqueName("streamkit-lost")
         let pg = try await TestDatabase.connect(schema: "public", applicationName: application)
         let admin = try await TestDatabase.connect(schema: "public")
         let pid = try #require(await pg.backendProcessID)

@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 
 /// The separate-process broker as one chaos run uses it: creating its topics, producing readings, and watching
 /// the group's committed offsets and the output topic.
@@ -48,51 +49,18 @@ struct ChaosCluster: Sendable {
 
     /// The offset after the last record of each partition of `topic`.
     func endOffsets(_ topic: String, partitions: Int) async throws -> [Int: Int64] {
-        try await withConsumer(group: TestServices.uniqueName("chaos-watch")) { consumer in
-            var ends: [Int: Int64] = [:]
-            for partition in 0..<partitions {
-                ends[partition] = try await consumer.watermarks(
-                    for: KafkaTopicPartition(topic: topic, partition: partition)
-                ).high
-            }
-            return ends
-        }
+        try await KafkaTestSupport.endOffsets(topic, partitions: partitions, on: broker)
     }
 
     /// The offsets `group` committed on `topic`, per partition (0 where none).
     func committedOffsets(group: String, _ topic: String, partitions: Int) async throws -> [Int: Int64] {
-        try await withConsumer(group: group) { consumer in
-            let committed = try await consumer.committedOffsets(
-                for: (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: $0) })
-            var offsets: [Int: Int64] = [:]
-            for partition in 0..<partitions {
-                offsets[partition] = committed[KafkaTopicPartition(topic: topic, partition: partition)]?.absolute ?? 0
-            }
-            return offsets
-        }
-    }
-
-    /// Runs `body` with a consumer of `group` that never joins it (no subscription), closed afterwards.
-    private func withConsumer<Result>(group: String, _ body: (KafkaConsumer) async throws -> Result) async throws
-        -> Result
-    {
-        let consumer = try TestServices.makeConsumer(group: group)
-        do {
-            let result = try await body(consumer)
-            try await consumer.close()
-            return result
-        } catch {
-            try? await consumer.close()
-            throw error
-        }
+        let committed = try await KafkaTestSupport.committedOffsets(
+            group: group, topic: topic, partitions: partitions, on: broker)
+        return Dictionary(uniqueKeysWithValues: (0..<partitions).map { ($0, committed[$0] ?? 0) })
     }
 
     /// Every committed record of `topic` (`read_committed`), all partitions, from the beginning to the end now.
     func readCommitted(_ topic: String) async throws -> [RawRecord] {
-        var records: [RawRecord] = []
-        for partition in 0..<(try await partitionCount(topic) ?? 0) {
-            try await broker.readToEnd(TopicPartition(topic: topic, partition: partition)) { records.append($0.copy()) }
-        }
-        return records
+        try await KafkaTestSupport.readToEnd(topic, on: broker)
     }
 }

@@ -46,9 +46,10 @@ final class ChaosFleet {
         }
         // A SIGTERM before the worker has installed its handler would kill it outright (on a loaded machine a
         // restart can take seconds to get there): wait for its "started" line first.
-        let ready = ContinuousClock.now + .seconds(20)
-        while !process.stderr.contains("started pid"), ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            try await process.waitForOutput("started pid", within: .seconds(20))
+        } catch is ExampleProcess.Failure {
+            // Ended or still silent: the SIGTERM below and the exit status tell what happened.
         }
         process.send(SIGTERM)
         let status: ExampleProcess.ExitStatus

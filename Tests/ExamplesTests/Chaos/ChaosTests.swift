@@ -1,3 +1,4 @@
+import StreamKitTestSupport
 import Testing
 
 /// The chaos suite: 2–3 processes of a windowed pipeline with a `keyBy` repartition (`streamkit-chaos-worker`)
@@ -7,7 +8,7 @@ import Testing
 /// One bounded run per guarantee in `scripts/test`; `scripts/chaos --runs N --seed S` for more. Each run prints
 /// its seed and schedule; a failure also prints the transcript, the differences and the workers' stderr.
 @Suite(
-    .serialized, .enabled(if: TestServices.kafkaBrokers != nil, "needs KAFKA_BROKERS (scripts/test starts a broker)"))
+    .serialized, .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
 struct ChaosTests {
     @Test(.enabled(if: ChaosSettings.current.includes("at-least-once"), "STREAMKIT_CHAOS_GUARANTEE leaves it out"))
     func atLeastOnceEveryWindowSurvivesJoinsLeavesAndKills() async throws {
@@ -21,7 +22,7 @@ struct ChaosTests {
 
     /// Runs every seed of the settings for `guarantee`, recording one issue per failing run.
     static func run(_ guarantee: String) async throws {
-        let brokers = try #require(TestServices.kafkaBrokers)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
         let settings = ChaosSettings.current
         var failed: [UInt64] = []
         for seed in settings.makeSeeds() {

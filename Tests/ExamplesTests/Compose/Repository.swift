@@ -71,6 +71,11 @@ enum Repository {
     /// The topic names the example programs name literally: `topic("…"` (`naming.topic("bank.transactions")`),
     /// `.deadLetter("…")`, a prefix joined to a name (`raw = prefix + "orderbook.raw"`), and constants or option
     /// defaults whose name contains "topic" (`static let invalidTopic = "orderbook.invalid"`).
+    /// The quick start: a one-file program for users to copy and `swift run`, not a service of the stack, so neither
+    /// the image nor the topic initialiser has it.
+    static let quickStart = (product: "quick-start", path: "Sources/Examples/QuickStart")
+
+    /// The topics the example services name (the quick start's own are left out: see ``quickStart``).
     static func exampleTopicNames() throws -> Set<String> {
         let patterns = [
             #"topic\(\s*"([^"\\]+)""#,
@@ -79,7 +84,7 @@ enum Repository {
             #"(?i)(?:let|var)\s+\w*topic\w*\s*(?::\s*[\w.?]+\s*)?=\s*"([^"\\]+)""#,
         ]
         var names: Set<String> = []
-        for file in swiftFiles(under: "Sources/Examples") {
+        for file in swiftFiles(under: "Sources/Examples") where !file.hasPrefix(quickStart.path) {
             let text = try read(file)
             for pattern in patterns { names.formUnion(captures(of: pattern, in: text)) }
         }

@@ -1,12 +1,11 @@
+import StreamKitTestSupport
 import Testing
 
 /// `event-bus` with no services: the embedded default, help, and configuration errors that name the flag.
 @Suite struct EventBusCommandLineTests {
-    /// Without KAFKA_BROKERS and TIMESCALE_URL, as a user runs it first.
-    private let noServices = ["KAFKA_BROKERS": "", "TIMESCALE_URL": ""]
-
     @Test func runsOnTheEmbeddedClusterWithNoArguments() async throws {
-        let run = try ExampleProcess("event-bus", ["--count", "20", "--rate", "0"], environment: noServices)
+        let run = try ExampleProcess(
+            "event-bus", ["--count", "20", "--rate", "0"], environment: TestEnvironment.withoutServices)
         try await run.expectSuccess()
         #expect(run.stdout.contains("event bus via embedded in-process cluster"))
         #expect(run.stdout.contains("subject"))  // the table's header
@@ -35,7 +34,7 @@ import Testing
         (["all", "--timescale-url", "postgres://127.0.0.1:notaport/db"], "--timescale-url"),
     ])
     func badConfigurationFailsAtStartNamingTheFlag(arguments: [String], flag: String) async throws {
-        let run = try ExampleProcess("event-bus", arguments, environment: noServices)
+        let run = try ExampleProcess("event-bus", arguments, environment: TestEnvironment.withoutServices)
         let status = try await run.waitForExit(within: .seconds(60))
         #expect(status != .exited(0))
         #expect(run.stderr.contains(flag), "\(run.outputSummary)")

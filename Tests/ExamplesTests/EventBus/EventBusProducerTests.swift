@@ -1,13 +1,14 @@
 import Foundation
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// `event-bus bank-producer` and `price-producer` against the separate broker: seeded events, keyed, spread over
 /// three partitions, with consistent balances and price changes.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct EventBusProducerTests {
     @Test func producersWriteSeededEventsKeyedOverThreePartitions() async throws {
-        let prefix = TestServices.uniqueName("bus-producers") + "."
+        let prefix = TestEnvironment.uniqueName("bus-producers") + "."
         let bankTopic = prefix + "bank.transactions"
         let priceTopic = prefix + "market.price.updates"
         let bank = try produce("bank-producer", count: 40, seed: 7, prefix: prefix)
@@ -18,7 +19,7 @@ struct EventBusProducerTests {
 
         #expect(try await EventTopics.partitionCount(bankTopic) == 3)
         #expect(try await EventTopics.partitionCount(priceTopic) == 3)
-        let messages = try await TestServices.consume([bankTopic, priceTopic], count: 80)
+        let messages = try await KafkaTestSupport.consume([bankTopic, priceTopic], count: 80)
         let transactions = messages.filter { $0.topic == bankTopic }
         let prices = messages.filter { $0.topic == priceTopic }
         #expect(transactions.count == 40 && prices.count == 40)
@@ -58,9 +59,9 @@ struct EventBusProducerTests {
         }
 
         // The same seed gives the same events again, timestamps aside.
-        let secondPrefix = TestServices.uniqueName("bus-producers") + "."
+        let secondPrefix = TestEnvironment.uniqueName("bus-producers") + "."
         try await produce("bank-producer", count: 40, seed: 7, prefix: secondPrefix).expectSuccess()
-        let again = try await TestServices.consume([secondPrefix + "bank.transactions"], count: 40)
+        let again = try await KafkaTestSupport.consume([secondPrefix + "bank.transactions"], count: 40)
         #expect(try Set(again.map(withoutTimestamp)) == Set(transactions.map(withoutTimestamp)))
     }
 

@@ -1,24 +1,25 @@
 import Foundation
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
 /// `event-bus recommend` and `all` against the separate broker and PostgreSQL: the recommendations on the topic
 /// and in the table are those a naive reference gives for the events on the input topics.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct EventBusRecommenderTests {
     @Test func recommenderReactsPerEventTypeDeadLettersBadEventsAndReplaysFromTheBeginning() async throws {
-        let prefix = TestServices.uniqueName("bus-recommend") + "."
+        let prefix = TestEnvironment.uniqueName("bus-recommend") + "."
         let bankTopic = prefix + "bank.transactions"
         let priceTopic = prefix + "market.price.updates"
         let recommendationTopic = prefix + "recommendations"
-        let schema = TestServices.uniqueName("bus_recommend").replacingOccurrences(of: "-", with: "_")
-        let pg = try await TestServices.connect(schema: schema)
+        let schema = TestEnvironment.uniqueSchemaName("bus_recommend")
+        let pg = try await TestDatabase.makeExampleSchema(schema)
         try await EventTopics.create([bankTopic, priceTopic])
 
         // Hand-made events on both sides of every threshold, two bad ones, then a seeded batch from the producers.
-        let ms = EventTopics.nowMs
+        let ms = WallClock.nowMs
         func bank(_ id: String, _ type: String, _ account: String, amount: Double, balance: Double) -> (
             topic: String, key: String, value: String
         ) {
@@ -64,10 +65,10 @@ struct EventBusRecommenderTests {
         let appID = prefix + "recommender"
         let recommend = ["recommend", "--backtest", "--topic-prefix", prefix, "--app-id", appID]
         let first = try ExampleProcess(
-            "event-bus", recommend + ["--timescale-url", TestServices.url(schema: schema)])
+            "event-bus", recommend + ["--timescale-url", TestDatabase.url(schema: schema, includingPublic: true)])
         try await first.expectSuccess()
 
-        let inputs = try await TestServices.consume([bankTopic, priceTopic], count: 116)
+        let inputs = try await KafkaTestSupport.consume([bankTopic, priceTopic], count: 116)
         #expect(inputs.count == 116)  // 14 hand-made, 2 bad, 50 + 50 simulated
         let expected = Set(inputs.compactMap { try? EventTopics.object($0) }.compactMap(ReferenceRecommender.expected))
         #expect(
@@ -81,7 +82,7 @@ struct EventBusRecommenderTests {
             first.stdout.contains(
                 "consumed 58 bank transactions and 56 price updates → \(expected.count) recommendations"))
 
-        let recommendations = try await TestServices.consume([recommendationTopic], count: expected.count)
+        let recommendations = try await KafkaTestSupport.consume([recommendationTopic], count: expected.count)
         #expect(recommendations.count == expected.count)
         #expect(try Set(recommendations.map(recommendation)) == expected)
         for message in recommendations {
@@ -90,7 +91,7 @@ struct EventBusRecommenderTests {
             #expect(!((json["message"] as? String) ?? "").isEmpty)
         }
 
-        let deadLetters = try await TestServices.consume([prefix + "recommendations.dead-letter"], count: 2)
+        let deadLetters = try await KafkaTestSupport.consume([prefix + "recommendations.dead-letter"], count: 2)
         #expect(deadLetters.count == 2)
         #expect(
             Set(deadLetters.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } }) == [
@@ -105,15 +106,18 @@ struct EventBusRecommenderTests {
 
         // The same group again: everything is committed, so nothing new.
         try await ExampleProcess("event-bus", recommend).expectSuccess()
-        let afterRestart = try await TestServices.consume(
+        let afterRestart = try await KafkaTestSupport.consume(
             [recommendationTopic], count: expected.count + 1, within: .seconds(5))
         #expect(afterRestart.count == expected.count)
 
         // From the beginning: every event again under a fresh id, so every recommendation twice; the table keeps one.
         let replay = try ExampleProcess(
-            "event-bus", recommend + ["--from-beginning", "--timescale-url", TestServices.url(schema: schema)])
+            "event-bus",
+            recommend + [
+                "--from-beginning", "--timescale-url", TestDatabase.url(schema: schema, includingPublic: true),
+            ])
         try await replay.expectSuccess()
-        let replayed = try await TestServices.consume([recommendationTopic], count: 2 * expected.count)
+        let replayed = try await KafkaTestSupport.consume([recommendationTopic], count: 2 * expected.count)
         #expect(replayed.count == 2 * expected.count)
         #expect(Dictionary(grouping: try replayed.map(recommendation), by: \.self).values.allSatisfy { $0.count == 2 })
         let rowCount = try await pg.execute("SELECT count(*) FROM recommendations")
@@ -121,20 +125,21 @@ struct EventBusRecommenderTests {
     }
 
     @Test func allRunsBothProducersAndTheConsumerInOneProcess() async throws {
-        let prefix = TestServices.uniqueName("bus-all") + "."
-        let schema = TestServices.uniqueName("bus_all").replacingOccurrences(of: "-", with: "_")
-        let pg = try await TestServices.connect(schema: schema)
+        let prefix = TestEnvironment.uniqueName("bus-all") + "."
+        let schema = TestEnvironment.uniqueSchemaName("bus_all")
+        let pg = try await TestDatabase.makeExampleSchema(schema)
         let all = try ExampleProcess(
             "event-bus",
             ["all", "--count", "30", "--rate", "0", "--topic-prefix", prefix, "--app-id", prefix + "all"],
-            environment: ["TIMESCALE_URL": TestServices.url(schema: schema)])
+            environment: [TestEnvironment.timescaleURLVariable: TestDatabase.url(schema: schema, includingPublic: true)]
+        )
         try await all.expectSuccess()
 
-        let inputs = try await TestServices.consume(
+        let inputs = try await KafkaTestSupport.consume(
             [prefix + "bank.transactions", prefix + "market.price.updates"], count: 60)
         #expect(inputs.count == 60)
         let expected = Set(try inputs.map(EventTopics.object).compactMap(ReferenceRecommender.expected))
-        let recommendations = try await TestServices.consume([prefix + "recommendations"], count: expected.count)
+        let recommendations = try await KafkaTestSupport.consume([prefix + "recommendations"], count: expected.count)
         #expect(try Set(recommendations.map(recommendation)) == expected)
         #expect(recommendations.count == expected.count)
         #expect(try await storedRecommendations(pg) == expected.map(\.description).sorted())

@@ -1,6 +1,7 @@
 import Foundation
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
@@ -10,10 +11,10 @@ import Testing
 
 /// `event-persistence` against the separate broker and PostgreSQL: one row per event, bad events dead-lettered
 /// with their reasons, replays and transient database errors absorbed.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct EventPersistenceTests {
     @Test func storesEachEventOnceAndDeadLettersBadOnesWithReasons() async throws {
-        let prefix = TestServices.uniqueName("persist") + "."
+        let prefix = TestEnvironment.uniqueName("persist") + "."
         let (schema, pg) = try await makeSchema()
         let input = PersistenceInput(prefix: prefix)
         try await EventTopics.create([input.bankTopic, input.priceTopic])
@@ -23,7 +24,7 @@ struct EventPersistenceTests {
             "event-persistence",
             [
                 "--backtest", "--topic-prefix", prefix, "--app-id", prefix + "persist", "--timescale-url",
-                TestServices.url(schema: schema),
+                TestDatabase.url(schema: schema, includingPublic: true),
             ])
         try await run.expectSuccess()
 
@@ -34,7 +35,7 @@ struct EventPersistenceTests {
             #expect(try json(row[1] ?? "") == json(sent[row[0] ?? ""] ?? ""))
         }
 
-        let deadLetters = try await TestServices.consume([prefix + "events.dead-letter"], count: input.bad.count)
+        let deadLetters = try await KafkaTestSupport.consume([prefix + "events.dead-letter"], count: input.bad.count)
         #expect(deadLetters.count == input.bad.count)
         for bad in input.bad {
             let letter = try #require(deadLetters.first { $0.value == Array(bad.record.value.utf8) })
@@ -53,14 +54,14 @@ struct EventPersistenceTests {
     }
 
     @Test func aRestartThatReplaysFromTheBeginningLeavesOneRowPerEvent() async throws {
-        let prefix = TestServices.uniqueName("persist-replay") + "."
+        let prefix = TestEnvironment.uniqueName("persist-replay") + "."
         let (schema, pg) = try await makeSchema()
         let input = PersistenceInput(prefix: prefix, count: 30)
         try await EventTopics.create([input.bankTopic, input.priceTopic])
         try await EventTopics.produce(PersistenceInput.tuples(input.all))
         let arguments = [
             "--backtest", "--topic-prefix", prefix, "--app-id", prefix + "persist", "--timescale-url",
-            TestServices.url(schema: schema),
+            TestDatabase.url(schema: schema, includingPublic: true),
         ]
         try await ExampleProcess("event-persistence", arguments).expectSuccess()
         let before = try await storedRows(pg)
@@ -82,7 +83,7 @@ struct EventPersistenceTests {
     }
 
     @Test func aLostDatabaseConnectionIsRetriedWithoutLosingOrDuplicatingEvents() async throws {
-        let prefix = TestServices.uniqueName("persist-retry") + "."
+        let prefix = TestEnvironment.uniqueName("persist-retry") + "."
         let (schema, pg) = try await makeSchema()
         let first = PersistenceInput(prefix: prefix, count: 20)
         let second = PersistenceInput(prefix: prefix, count: 20, first: 101)
@@ -92,7 +93,7 @@ struct EventPersistenceTests {
             "event-persistence",
             [
                 "--topic-prefix", prefix, "--app-id", prefix + "persist", "--db-backoff-ms", "50", "--timescale-url",
-                TestServices.url(schema: schema) + "&application_name=\(applicationName)",
+                TestDatabase.url(schema: schema, includingPublic: true, applicationName: applicationName),
             ])
 
         try await EventTopics.produce(PersistenceInput.tuples(first.events))
@@ -117,16 +118,17 @@ struct EventPersistenceTests {
     /// Seed 004: SIGKILL mid-stream, then a restart in the same group reads on from the committed offsets. The
     /// integrity query holds: one row per distinct event sent, and every bad record is among the dead letters.
     @Test func aSIGKILLMidStreamAndARestartLeaveOneRowPerEventAndEveryBadOneDeadLettered() async throws {
-        let prefix = TestServices.uniqueName("persist-kill") + "."
+        let prefix = TestEnvironment.uniqueName("persist-kill") + "."
         let (schema, pg) = try await makeSchema()
         let stream = PersistenceStream(topic: prefix + "events", count: 60_000)
         try await EventTopics.create([stream.topic])
-        try await stream.produce(to: try #require(TestServices.kafkaBrokers))
+        try await stream.produce(to: try #require(TestEnvironment.kafkaBrokers))
         // One static group member (`group.instance.id`) for both processes, so the restart takes the killed one's
         // place at once: the development broker never evicts a dead dynamic member.
         let arguments = [
             "--topic-prefix", prefix, "--topics", "events", "--app-id", prefix + "persist", "--timescale-url",
-            TestServices.url(schema: schema), "--no-metrics", "--kafka-property", "session.timeout.ms=6000",
+            TestDatabase.url(schema: schema, includingPublic: true), "--no-metrics", "--kafka-property",
+            "session.timeout.ms=6000",
             "--kafka-property", "heartbeat.interval.ms=500", "--kafka-property", "group.instance.id=\(prefix)persist-0",
         ]
 
@@ -146,7 +148,7 @@ struct EventPersistenceTests {
 
         // At least once: a bad record read again after the kill is dead-lettered again, so look for each one.
         var missing = stream.badValues
-        let deadLetters = try await TestServices.consume(
+        let deadLetters = try await KafkaTestSupport.consume(
             [prefix + "events.dead-letter"], count: stream.badValues.count * 2, within: .seconds(20))
         for letter in deadLetters { missing.remove(String(decoding: letter.value ?? [], as: UTF8.self)) }
         #expect(missing.isEmpty, "\(missing.count) of \(stream.badValues.count) bad records not dead-lettered")
@@ -156,8 +158,8 @@ struct EventPersistenceTests {
 
     /// A schema of its own for the test (created before the example connects, so its tables go there).
     private func makeSchema() async throws -> (String, TimescaleConnection) {
-        let schema = TestServices.uniqueName("persist").replacingOccurrences(of: "-", with: "_")
-        return (schema, try await TestServices.connect(schema: schema))
+        let schema = TestEnvironment.uniqueSchemaName("persist")
+        return (schema, try await TestDatabase.makeExampleSchema(schema))
     }
 
     /// The rows of the events table as `PersistenceInput.expectedRows` writes them.
@@ -183,16 +185,11 @@ struct EventPersistenceTests {
     private func waitForRows(
         _ count: Int, _ pg: TimescaleConnection, _ service: ExampleProcess, until isEnough: (Int) -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let status = service.exitStatus {
-                throw ExampleProcess.Failure(description: "the service ended (\(status))\n\(service.outputSummary)")
-            }
+        try await service.waitUntil("\(count) rows in the table", within: .seconds(60), every: .milliseconds(100)) {
+            // A failed count (the database restarting under the test) is no answer yet.
             let rows = try? await pg.execute("SELECT count(*) FROM events")
-            if let stored = rows?.first?[0].flatMap({ Int($0) }), isEnough(stored) { return }
-            try await Task.sleep(for: .milliseconds(100))
+            return rows?.first?[0].flatMap { Int($0) }.map(isEnough) ?? false
         }
-        throw ExampleProcess.Failure(description: "the table never held \(count) rows\n\(service.outputSummary)")
     }
 
     private func id(of value: String) -> String {

@@ -1,10 +1,11 @@
 import Foundation
 import StreamKit
+import StreamKitTestSupport
 import Testing
 
 /// `market-pipeline simulate` then `process --backtest`, as separate processes on the separate broker and
 /// PostgreSQL: every output equals the reference computed from the recorded input.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct MarketPipelineBacktestTests {
     @Test func backtestOfASeededFeedMatchesTheReference() async throws {
         let run = try await MarketTestRun("mp-backtest")

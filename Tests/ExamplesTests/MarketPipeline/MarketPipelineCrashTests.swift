@@ -1,5 +1,6 @@
 import Foundation
 import StreamKit
+import StreamKitTestSupport
 import Testing
 
 /// `market-pipeline process` on a recorded feed, SIGKILLed mid-stream (once a checkpoint has committed some
@@ -7,7 +8,7 @@ import Testing
 /// reference computed from the recorded input. At least once, every window is there (repeats allowed); exactly
 /// once, every window, dead letter and gap is there once under `read_committed`, and in the database every row
 /// is stored once with the offsets of the last committed batch.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct MarketPipelineCrashTests {
     /// Records committed before the kill: the first checkpoint's worth.
     static let committedBeforeKill: Int64 = 10_000
@@ -28,7 +29,7 @@ struct MarketPipelineCrashTests {
         when ready: () async throws -> Bool, afterKill: () async throws -> Void = {}
     ) async throws {
         let first = try run.process(arguments, database: database)
-        try await run.wait(for: first, until: ready)
+        try await first.waitUntil("the moment to kill it", ready)
         try await run.kill(first)
         let remaining = end.values.reduce(0, +) - (try await run.committedOffsets().values.reduce(0, +))
         #expect(remaining > 0, "killed mid-stream")

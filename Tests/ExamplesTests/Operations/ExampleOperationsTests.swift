@@ -1,4 +1,5 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
@@ -10,21 +11,24 @@ import Testing
 /// broker and PostgreSQL: `/metrics` counts what was produced, `/health` and `/ready` answer 200 while the stage
 /// runs, SIGTERM ends it with status 0, and a restart in the same consumer group reads exactly what the first
 /// run did not: nothing lost, nothing read twice.
-@Suite(.enabled(if: TestServices.isConfigured, "needs KAFKA_BROKERS and TIMESCALE_URL (scripts/test starts both)"))
+@Suite(.enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale))
 struct ExampleOperationsTests {
     static let operationsFlags = ["--metrics-port", "0", "--metrics-host", "127.0.0.1"]
 
     @Test func eventPersistenceServesMetricsAndHealthAndStopsGracefullyOnSIGTERM() async throws {
-        let prefix = TestServices.uniqueName("ops-persist") + "."
+        let prefix = TestEnvironment.uniqueName("ops-persist") + "."
         let schema = prefix.dropLast().replacingOccurrences(of: "-", with: "_")
-        let pg = try await TestServices.connect(schema: schema)
+        let pg = try await TestDatabase.makeExampleSchema(schema)
         let first = PersistenceInput(prefix: prefix, count: 30)
         let second = PersistenceInput(prefix: prefix, count: 20, first: 101)
         try await EventTopics.create([first.bankTopic, first.priceTopic])
         try await EventTopics.produce(PersistenceInput.tuples(first.all))
         let app = prefix + "persist"
         let arguments =
-            ["--topic-prefix", prefix, "--app-id", app, "--timescale-url", TestServices.url(schema: schema)]
+            [
+                "--topic-prefix", prefix, "--app-id", app, "--timescale-url",
+                TestDatabase.url(schema: schema, includingPublic: true),
+            ]
             + Self.operationsFlags
 
         let service = try ExampleProcess("event-persistence", arguments)
@@ -55,18 +59,21 @@ struct ExampleOperationsTests {
     }
 
     @Test func marketProcessServesMetricsAndHealthAndStopsGracefullyOnSIGTERM() async throws {
-        let prefix = TestServices.uniqueName("ops-market") + "."
+        let prefix = TestEnvironment.uniqueName("ops-market") + "."
         let schema = prefix.dropLast().replacingOccurrences(of: "-", with: "_")
-        let pg = try await TestServices.connect(schema: schema)
+        let pg = try await TestDatabase.makeExampleSchema(schema)
         let raw = prefix + "orderbook.raw"
-        let start = EventTopics.nowMs
+        let start = WallClock.nowMs
         let first = Self.ticks(sequences: 1...60, start: start)
         let second = Self.ticks(sequences: 61...120, start: start)
         try await EventTopics.create([raw])
-        try await EventTopics.produce(first.map { (raw, $0.symbol, $0.json) })
+        try await EventTopics.produce(first.map { (raw, $0.symbol, try Self.json($0)) })
         let app = prefix + "market"
         let arguments =
-            ["process", "--topic-prefix", prefix, "--app-id", app, "--timescale-url", TestServices.url(schema: schema)]
+            [
+                "process", "--topic-prefix", prefix, "--app-id", app, "--timescale-url",
+                TestDatabase.url(schema: schema, includingPublic: true),
+            ]
             + Self.operationsFlags
 
         let service = try ExampleProcess("market-pipeline", arguments)
@@ -74,7 +81,7 @@ struct ExampleOperationsTests {
         let counted = try await endpoints.wait(
             for: "streamkit_records_in_total", ["app": app, "topic": raw], toReach: Double(first.count))
         #expect(counted == Double(first.count))
-        let invalid = Double(first.filter { !$0.isValid }.count)
+        let invalid = Double(first.filter { !Tick.isValid($0) }.count)
         let deadLettered = try await endpoints.wait(
             for: "streamkit_records_failed_total", ["app": app, "action": "dead_letter"], toReach: invalid)
         #expect(deadLettered == invalid)
@@ -86,19 +93,19 @@ struct ExampleOperationsTests {
         #expect(try await service.waitForExit(within: .seconds(60)) == .exited(0), "\(service.outputSummary)")
         #expect(service.stdout.contains("\(first.count) records →"), "\(service.outputSummary)")
 
-        try await EventTopics.produce(second.map { (raw, $0.symbol, $0.json) })
+        try await EventTopics.produce(second.map { (raw, $0.symbol, try Self.json($0)) })
         let restart = try ExampleProcess("market-pipeline", arguments + ["--backtest"])
         try await restart.expectSuccess()
         #expect(restart.stdout.contains("\(second.count) records →"), "\(restart.outputSummary)")
 
         // Each valid tick is in the table once and in exactly one bar of its second; no bar was emitted twice.
-        let valid = (first + second).filter(\.isValid)
+        let valid = (first + second).filter(Tick.isValid)
         let rows = try await pg.execute("SELECT count(*) FROM ticks")
         #expect(rows.first?[0] == "\(valid.count)")
         let expected = valid.reduce(into: [String: Int]()) {
-            $0["\($1.symbol)@\($1.ts / 1_000 * 1_000)", default: 0] += 1
+            $0["\($1.symbol)@\($1.tsEventMs / 1_000 * 1_000)", default: 0] += 1
         }
-        let bars = try await TestServices.consume([prefix + "orderbook.bars.1s"], count: expected.count)
+        let bars = try await KafkaTestSupport.consume([prefix + "orderbook.bars.1s"], count: expected.count)
         var counts: [String: Int] = [:]
         for bar in bars {
             let object = try EventTopics.object(bar)
@@ -116,13 +123,16 @@ struct ExampleOperationsTests {
         ["order-analytics", "aggregate"], ["order-analytics", "trends"], ["order-analytics", "etl"],
     ])
     func everyStageServesItsEndpointsUntilSIGTERM(_ command: [String]) async throws {
-        let prefix = TestServices.uniqueName("ops-\(command[1])") + "."
+        let prefix = TestEnvironment.uniqueName("ops-\(command[1])") + "."
         let schema = prefix.dropLast().replacingOccurrences(of: "-", with: "_")
-        _ = try await TestServices.connect(schema: schema)
+        _ = try await TestDatabase.makeExampleSchema(schema)
         let stage = try ExampleProcess(
             command[0],
             Array(command.dropFirst())
-                + ["--topic-prefix", prefix, "--timescale-url", TestServices.url(schema: schema)]
+                + [
+                    "--topic-prefix", prefix, "--timescale-url",
+                    TestDatabase.url(schema: schema, includingPublic: true),
+                ]
                 + Self.operationsFlags)
         let endpoints = try await OperationsEndpoints(of: stage)
         let health = try await endpoints.get("health")
@@ -139,29 +149,26 @@ struct ExampleOperationsTests {
 
     // MARK: - Helpers
 
-    /// A tick as the test produces it to orderbook.raw.
-    struct TestTick {
-        var symbol: String
-        var ts: Int64
-        var json: String
-        var isValid: Bool
-    }
-
     /// Ticks of two symbols, 10 ms apart in event time, one per symbol and sequence number; the tick with
     /// sequence 30 (mod 60) of `AAA` is a crossed book (ask below bid), which the quality stage dead-letters.
-    static func ticks(sequences: ClosedRange<Int>, start: Int64) -> [TestTick] {
+    static func ticks(sequences: ClosedRange<Int>, start: Int64) -> [Tick] {
         sequences.flatMap { sequence in
             ["AAA", "BBB"].map { symbol in
-                let isValid = !(symbol == "AAA" && sequence % 60 == 30)
                 let bid = 100 + Double(sequence % 7) / 10
-                let ask = isValid ? bid + 0.2 : bid - 0.2
+                let ask = symbol == "AAA" && sequence % 60 == 30 ? bid - 0.2 : bid + 0.2
                 let ts = start + Int64(sequence) * 10
-                let json =
-                    #"{"symbol":"\#(symbol)","bid":\#(bid),"ask":\#(ask),"bid_volume":5,"ask_volume":7,"#
-                    + #""ts_event_ms":\#(ts),"ts_ingest_ms":\#(ts + 1),"sequence":\#(sequence)}"#
-                return TestTick(symbol: symbol, ts: ts, json: json, isValid: isValid)
+                return Tick(
+                    symbol: symbol, bid: bid, ask: ask, bidVolume: 5, askVolume: 7, tsEventMs: ts, tsIngestMs: ts + 1,
+                    sequence: Int64(sequence))
             }
         }
+    }
+
+    /// A tick as the test produces it to orderbook.raw: JSON with snake_case keys, written by Foundation.
+    static func json(_ tick: Tick) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(tick), as: UTF8.self)
     }
 
     static func countsByTopic(_ topics: [String]) -> [String: Int] {
@@ -172,11 +179,13 @@ struct ExampleOperationsTests {
         Int(try await pg.execute("SELECT count(*) FROM events").first?[0] ?? "") ?? -1
     }
 
-    /// Waits until the events table holds `count` rows (the sink flushes at the checkpoint after the records).
+    /// Waits up to 30 s until the events table holds `count` rows (the sink flushes at the checkpoint after the
+    /// records); the test checks the rows at its end either way.
     static func waitForRows(_ count: Int, _ pg: TimescaleConnection) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await rowCount(pg) != count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        do {
+            try await waitUntil("\(count) rows in the table", within: .seconds(30), every: .milliseconds(200)) {
+                try await rowCount(pg) == count
+            }
+        } catch is WaitTimedOut {}
     }
 }

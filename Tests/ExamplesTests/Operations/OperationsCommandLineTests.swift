@@ -1,3 +1,4 @@
+import StreamKitTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,20 +9,19 @@ import Testing
 /// bad values fail at start naming the flag, and `--no-metrics` serves nothing.
 @Suite("operations flags", .timeLimit(.minutes(3)))
 struct OperationsCommandLineTests {
-    /// Empty values count as unset, so these runs use the embedded cluster and no database.
-    static let noServices = ["KAFKA_BROKERS": "", "TIMESCALE_URL": ""]
     /// A run without demo events on the embedded cluster serves until stopped.
     static let idle = ["--demo-events", "0", "--metrics-host", "127.0.0.1"]
 
     @Test func aTakenMetricsPortFailsAtStartNamingTheFlag() async throws {
         let first = try ExampleProcess(
-            "event-persistence", Self.idle + ["--metrics-port", "0"], environment: Self.noServices)
+            "event-persistence", Self.idle + ["--metrics-port", "0"], environment: TestEnvironment.withoutServices)
         let endpoints = try await OperationsEndpoints(of: first)
         let port = try #require(endpoints.baseURL.port)
         #expect(try await endpoints.get("health").status == 200)
 
         let second = try ExampleProcess(
-            "event-persistence", Self.idle + ["--metrics-port", "\(port)"], environment: Self.noServices)
+            "event-persistence", Self.idle + ["--metrics-port", "\(port)"], environment: TestEnvironment.withoutServices
+        )
         #expect(try await second.waitForExit(within: .seconds(60)) == .exited(64))
         #expect(second.stderr.contains("--metrics-port \(port)"), "\(second.outputSummary)")
 
@@ -39,14 +39,15 @@ struct OperationsCommandLineTests {
         async throws
     {
         let run = try ExampleProcess(
-            "event-persistence", Self.idle + arguments, environment: Self.noServices.merging(environment) { $1 })
+            "event-persistence", Self.idle + arguments,
+            environment: TestEnvironment.withoutServices.merging(environment) { $1 })
         #expect(try await run.waitForExit(within: .seconds(30)) == .exited(64))
         #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 
     @Test func noMetricsServesNoEndpoints() async throws {
         let run = try ExampleProcess(
-            "event-persistence", ["--no-metrics", "--demo-events", "20"], environment: Self.noServices)
+            "event-persistence", ["--no-metrics", "--demo-events", "20"], environment: TestEnvironment.withoutServices)
         try await run.expectSuccess(within: .seconds(120))
         #expect(!run.stdout.contains("operations:"))
         #expect(run.stdout.contains("read 20 records"), "\(run.outputSummary)")

@@ -1,12 +1,10 @@
+import StreamKitTestSupport
 import Testing
 
 /// The executable's command line: help on every subcommand, configuration errors that name the flag at start,
 /// and the default all-in-one run on the embedded cluster (no services needed).
 @Suite("order-analytics command line", .timeLimit(.minutes(3)))
 struct OrderAnalyticsCommandTests {
-    /// Empty values count as unset, so these runs use the embedded cluster and no database.
-    static let noServices = ["KAFKA_BROKERS": "", "TIMESCALE_URL": "", "SCHEMA_REGISTRY_URL": ""]
-
     @Test(arguments: ["all", "gateway", "aggregate", "trends", "etl"])
     func everySubcommandHasHelp(subcommand: String) async throws {
         let help = try ExampleProcess("order-analytics", [subcommand, "--help"])
@@ -24,14 +22,14 @@ struct OrderAnalyticsCommandTests {
         (["all", "--backtest"], "--backtest is for the stage subcommands"),
     ])
     func badConfigurationFailsAtStartNamingTheFlag(arguments: [String], message: String) async throws {
-        let run = try ExampleProcess("order-analytics", arguments, environment: Self.noServices)
+        let run = try ExampleProcess("order-analytics", arguments, environment: TestEnvironment.withoutServices)
         #expect(try await run.waitForExit(within: .seconds(30)) == .exited(64))
         #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 
     @Test func runsTheDemoOnTheEmbeddedClusterWithoutArguments() async throws {
         let run = try ExampleProcess(
-            "order-analytics", ["--port", "0", "--demo-orders", "40"], environment: Self.noServices)
+            "order-analytics", ["--port", "0", "--demo-orders", "40"], environment: TestEnvironment.withoutServices)
         try await run.expectSuccess(within: .seconds(120))
         // 40 orders, every tenth posted twice, two invalid: 44 answers of 202, 4 of them for retries.
         #expect(run.stdout.contains("44 answered 202 (4 as duplicates), 2 rejected"), "\(run.outputSummary)")

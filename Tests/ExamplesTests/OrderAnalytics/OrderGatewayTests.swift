@@ -1,10 +1,11 @@
 import Foundation
+import StreamKitTestSupport
 import Testing
 
 /// The gateway as a separate process against the separate broker: it refuses invalid bodies with a 4xx and a
 /// JSON error naming the field, and writes a retried order exactly once.
 @Suite(
-    "order-analytics gateway", .enabled(if: TestServices.kafkaBrokers != nil, "KAFKA_BROKERS is not set"),
+    "order-analytics gateway", .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka),
     .timeLimit(.minutes(3)))
 struct OrderGatewayTests {
     static func order(_ id: String, items: [TestOrder.Item] = [.init(productId: "p-1", quantity: 2, price: 4.5)])
@@ -16,7 +17,7 @@ struct OrderGatewayTests {
     }
 
     @Test func rejectsInvalidBodiesWithAClientErrorNamingTheField() async throws {
-        let prefix = TestServices.uniqueName("gw-invalid") + "."
+        let prefix = TestEnvironment.uniqueName("gw-invalid") + "."
         let gateway = try await GatewayClient(["--topic-prefix", prefix, "--format", "json"])
         let valid =
             #"{"order_id":"o-1","user_id":"u-1","items":[{"product_id":"p-1","quantity":2,"price":4.5}],"total":9.0}"#
@@ -51,7 +52,7 @@ struct OrderGatewayTests {
     }
 
     @Test func writesARetriedOrderExactlyOnce() async throws {
-        let prefix = TestServices.uniqueName("gw-retry") + "."
+        let prefix = TestEnvironment.uniqueName("gw-retry") + "."
         let gateway = try await GatewayClient(["--topic-prefix", prefix, "--format", "json"])
         let first = Self.order("o-retried")
         var replies: [[String: Any]] = []

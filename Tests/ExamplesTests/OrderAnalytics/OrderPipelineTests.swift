@@ -1,5 +1,6 @@
 import Foundation
 import StreamKitKafka
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
@@ -8,13 +9,13 @@ import Testing
 /// records on `order_aggregates` and `trend_alerts` and the rows in the database equal what the naive
 /// reference computes from the same orders.
 @Suite(
-    "order-analytics pipeline", .enabled(if: TestServices.isConfigured, "KAFKA_BROKERS or TIMESCALE_URL is not set"),
+    "order-analytics pipeline", .enabled(if: TestEnvironment.hasKafkaAndTimescale, SkipReason.noKafkaOrTimescale),
     .timeLimit(.minutes(5)))
 struct OrderPipelineTests {
     @Test(arguments: ["json", "avro"])
     func outputsAndRowsEqualTheReference(format: String) async throws {
-        let registry = format == "avro" ? try RegistryDouble() : nil
-        let prefix = TestServices.uniqueName("orders-\(format)") + "."
+        let registry = format == "avro" ? try SchemaRegistryTestDouble() : nil
+        let prefix = TestEnvironment.uniqueName("orders-\(format)") + "."
         let common =
             ["--topic-prefix", prefix, "--format", format] + (registry.map { ["--schema-registry", $0.url] } ?? [])
         let fixture = OrderFixture(seed: 7)
@@ -28,9 +29,10 @@ struct OrderPipelineTests {
         for stage in ["aggregate", "trends"] {
             try await ExampleProcess("order-analytics", [stage, "--backtest"] + common).expectSuccess()
         }
-        let schema = "orders_\(UInt32.random(in: 0...UInt32.max))"
-        let database = try await TestServices.connect(schema: schema)
-        let etl = ["etl", "--backtest", "--timescale-url", TestServices.url(schema: schema)] + common
+        let schema = TestEnvironment.uniqueSchemaName("orders")
+        let database = try await TestDatabase.makeExampleSchema(schema)
+        let etl =
+            ["etl", "--backtest", "--timescale-url", TestDatabase.url(schema: schema, includingPublic: true)] + common
         try await ExampleProcess("order-analytics", etl).expectSuccess()
 
         let expected = OrderReference.aggregates(fixture.orders)

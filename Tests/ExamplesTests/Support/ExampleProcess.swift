@@ -1,4 +1,5 @@
 import Foundation
+import StreamKitTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -111,17 +112,30 @@ final class ExampleProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits until standard output or error contains `text`.
+    /// Waits until standard output or error contains `text`; throws with the output when the process ends first.
     func waitForOutput(_ text: String, within limit: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if stdout.contains(text) || stderr.contains(text) { return }
-            if let status = exitStatus {
-                throw Failure(description: "\(name) ended (\(status)) before printing '\(text)'\n\(outputSummary)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil("'\(text)' in its output", within: limit, every: .milliseconds(50)) {
+            stdout.contains(text) || stderr.contains(text)
         }
-        throw Failure(description: "\(name) did not print '\(text)' within \(limit)\n\(outputSummary)")
+    }
+
+    /// Checks `condition` every `interval` until it holds (the shared `waitUntil`); throws with this process's output
+    /// when the process ends first or `limit` passes.
+    func waitUntil(
+        _ what: String, within limit: Duration = .seconds(120), every interval: Duration = .milliseconds(200),
+        _ condition: () async throws -> Bool
+    ) async throws {
+        do {
+            try await StreamKitTestSupport.waitUntil(what, within: limit, every: interval) {
+                if try await condition() { return true }
+                if let status = exitStatus {
+                    throw Failure(description: "\(name) ended (\(status)) while waiting for \(what)\n\(outputSummary)")
+                }
+                return false
+            }
+        } catch let timeout as WaitTimedOut {
+            throw Failure(description: "\(name): \(timeout)\n\(outputSummary)")
+        }
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }

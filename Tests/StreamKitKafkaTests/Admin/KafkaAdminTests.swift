@@ -1,4 +1,5 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Admin on the mock cluster")
@@ -7,7 +8,7 @@ struct KafkaAdminTests {
     /// separate-process broker; here the topics come from the mock's own API and are described.
     @Test func describesAndListsTopics() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
-        let name = KafkaTestSupport.uniqueName("described")
+        let name = TestEnvironment.uniqueName("described")
         try cluster.createTopic(name, partitions: 3, replicationFactor: 2)
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers))
 
@@ -20,6 +21,6 @@ struct KafkaAdminTests {
             #expect(partition.replicas.contains(partition.leader))
         }
         #expect(try await admin.listTopics().map(\.name).contains(name))
-        #expect(try await admin.describeTopic(KafkaTestSupport.uniqueName("absent")) == nil)
+        #expect(try await admin.describeTopic(TestEnvironment.uniqueName("absent")) == nil)
     }
 }

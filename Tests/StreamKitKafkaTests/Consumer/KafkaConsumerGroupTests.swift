@@ -1,13 +1,14 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Consumer groups on the mock cluster")
 struct KafkaConsumerGroupTests {
     @Test func twoMembersSplitThePartitions() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
-        let topic = KafkaTestSupport.uniqueName("split")
+        let topic = TestEnvironment.uniqueName("split")
         try cluster.createTopic(topic, partitions: 6)
-        let group = KafkaTestSupport.uniqueName("group")
+        let group = TestEnvironment.uniqueName("group")
         let first = try KafkaConsumer(
             configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
         let second = try KafkaConsumer(
@@ -56,9 +57,9 @@ struct KafkaConsumerGroupTests {
 
     @Test func aNewMemberResumesFromTheCommittedOffset() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("resume")
+        let topic = TestEnvironment.uniqueName("resume")
         try cluster.createTopic(topic, partitions: 1)
-        let group = KafkaTestSupport.uniqueName("group")
+        let group = TestEnvironment.uniqueName("group")
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
         for index in 0..<10 { try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: "\(index)")) }
         try await producer.flush(timeout: .seconds(10))

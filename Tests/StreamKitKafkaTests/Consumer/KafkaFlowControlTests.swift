@@ -1,11 +1,12 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Pause, resume and seek on the mock cluster")
 struct KafkaFlowControlTests {
     @Test func pausedPartitionsDeliverNothingUntilResumedAndSeekRewinds() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("flow")
+        let topic = TestEnvironment.uniqueName("flow")
         try cluster.createTopic(topic, partitions: 1)
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))

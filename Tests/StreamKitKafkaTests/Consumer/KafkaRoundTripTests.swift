@@ -1,11 +1,12 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Produce and consume on the mock cluster")
 struct KafkaRoundTripTests {
     @Test func keysHeadersAndTimestampsSurviveTheRoundTrip() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("round-trip")
+        let topic = TestEnvironment.uniqueName("round-trip")
         try cluster.createTopic(topic, partitions: 3)
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
 
@@ -50,7 +51,7 @@ struct KafkaRoundTripTests {
 
     @Test func batchViewsReadPayloadsInPlace() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("views")
+        let topic = TestEnvironment.uniqueName("views")
         try cluster.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
         for index in 0..<100 {

@@ -1,28 +1,6 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// The separate-process broker's `host:port` list from `KAFKA_BROKERS`, or `nil` when it is unset or empty.
-enum SeparateBroker {
-    static var servers: String? {
-        guard let value = getenv("KAFKA_BROKERS") else { return nil }
-        let text = String(cString: value)
-        return text.isEmpty ? nil : text
-    }
-
-    /// Wall-clock milliseconds: the development broker applies retention by record timestamp at once, so
-    /// records carry the current time.
-    static func nowMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-}
 
 /// Runs against a separate-process broker named by `KAFKA_BROKERS` (for example the one from
 /// `KAFKA_BROKERS=$(scripts/kafka-broker start)`). Without it the suite is reported as skipped by name:
@@ -30,7 +8,7 @@ enum SeparateBroker {
 /// aborted transactions hidden from `read_committed` consumers, and offsets committed in a transaction.
 @Suite(
     "End to end on a separate-process broker",
-    .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+    .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
 struct KafkaBrokerEndToEndTests {
 
     /// A real broker refuses session timeouts below its `group.min.session.timeout.ms` (6 s in Kafka).
@@ -47,23 +25,23 @@ struct KafkaBrokerEndToEndTests {
     ) async throws {
         try producer.beginTransaction()
         for value in values {
-            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: SeparateBroker.nowMs()))
+            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: WallClock.nowMs))
         }
         try await end()
     }
 
     private func makeTopic(_ admin: KafkaAdmin, _ prefix: String, partitions: Int) async throws -> String {
-        let name = KafkaTestSupport.uniqueName(prefix)
+        let name = TestEnvironment.uniqueName(prefix)
         try await admin.createTopics([KafkaTopicSpecification(name: name, partitions: partitions, replicationFactor: 1)]
         )
         return name
     }
 
     @Test func createsTopicsAndRoundTripsRecords() async throws {
-        let brokers = try #require(SeparateBroker.servers)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers))
         let specification = KafkaTopicSpecification(
-            name: KafkaTestSupport.uniqueName("e2e-round-trip"), partitions: 2, replicationFactor: 1,
+            name: TestEnvironment.uniqueName("e2e-round-trip"), partitions: 2, replicationFactor: 1,
             configs: ["cleanup.policy": "compact"])
         try await admin.createTopics([specification])
         try await admin.createTopics([specification], ifNotExists: true)
@@ -73,7 +51,7 @@ struct KafkaBrokerEndToEndTests {
         #expect(try await admin.describeTopic(topic)?.partitions.map(\.id) == [0, 1])
 
         let producer = try KafkaProducer(configuration: Self.configuration(brokers))
-        let now = SeparateBroker.nowMs()
+        let now = WallClock.nowMs
         let sent = (0..<3).map { index in
             KafkaProducerMessage(
                 topic: topic, partition: 1, key: "key-\(index)", value: "value-\(index)",
@@ -97,7 +75,7 @@ struct KafkaBrokerEndToEndTests {
     }
 
     @Test func anAbortedTransactionIsInvisibleToReadCommitted() async throws {
-        let brokers = try #require(SeparateBroker.servers)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers))
         let input = try await makeTopic(admin, "e2e-tx-in", partitions: 1)
         let output = try await makeTopic(admin, "e2e-tx-out", partitions: 1)
@@ -105,18 +83,18 @@ struct KafkaBrokerEndToEndTests {
         let plain = try KafkaProducer(configuration: Self.configuration(brokers))
         for index in 0..<4 {
             try plain.enqueue(
-                KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: SeparateBroker.nowMs()))
+                KafkaProducerMessage(topic: input, key: nil, value: "in-\(index)", timestampMs: WallClock.nowMs))
         }
         try await plain.flush(timeout: .seconds(10))
 
-        var consumerConfiguration = Self.configuration(brokers, group: KafkaTestSupport.uniqueName("e2e-tx"))
+        var consumerConfiguration = Self.configuration(brokers, group: TestEnvironment.uniqueName("e2e-tx"))
         consumerConfiguration.isolationLevel = .readCommitted
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
         try consumer.subscribe(topics: [input])
         #expect(try await KafkaTestSupport.consume(consumer, count: 4).count == 4)
 
         var producerConfiguration = Self.configuration(brokers)
-        producerConfiguration.transactionalID = KafkaTestSupport.uniqueName("e2e-tx")
+        producerConfiguration.transactionalID = TestEnvironment.uniqueName("e2e-tx")
         let producer = try KafkaProducer(configuration: producerConfiguration)
         try await producer.initTransactions()
         let inputPartition = KafkaTopicPartition(topic: input, partition: 0)

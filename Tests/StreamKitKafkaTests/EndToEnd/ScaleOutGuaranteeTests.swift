@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// Instances of one app joining and leaving a group while the input flows, on the separate-process broker.
@@ -11,7 +12,7 @@ import Testing
 /// every `(key, seq)` arrives.
 @Suite(
     "Scale-out guarantees on a separate-process broker", .serialized,
-    .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+    .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
 struct ScaleOutGuaranteeTests {
     struct Reading: Codable, Sendable {
         var key: String
@@ -74,20 +75,20 @@ struct ScaleOutGuaranteeTests {
     static func makeTopics(_ servers: String, prefix: String) async throws -> (
         input: String, output: String, app: String
     ) {
-        let input = KafkaTestSupport.uniqueName("\(prefix)-in")
-        let output = KafkaTestSupport.uniqueName("\(prefix)-out")
+        let input = TestEnvironment.uniqueName("\(prefix)-in")
+        let output = TestEnvironment.uniqueName("\(prefix)-out")
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: servers))
         try await admin.createTopics([
             KafkaTopicSpecification(name: input, partitions: 3, replicationFactor: 1),
             KafkaTopicSpecification(name: output, partitions: 1, replicationFactor: 1),
         ])
-        return (input, output, KafkaTestSupport.uniqueName("\(prefix)-app"))
+        return (input, output, TestEnvironment.uniqueName("\(prefix)-app"))
     }
 
     /// Produces burst `index` of the input: every key in turn, each with its next sequence numbers.
     static func produceBurst(_ index: Int, to topic: String, on broker: KafkaBroker) async throws {
         let producer = try KafkaProducer(configuration: broker.configuration)
-        let now = SeparateBroker.nowMs()
+        let now = WallClock.nowMs
         for n in 0..<perBurst {
             let record = index * perBurst + n
             let reading = Reading(key: "k\(record % keys)", seq: record / keys + 1)
@@ -103,7 +104,7 @@ struct ScaleOutGuaranteeTests {
         "instances join, leave and take over mid-stream without losing or repeating records",
         arguments: scenarios)
     func instancesJoinAndLeaveMidStream(scenario: Scenario) async throws {
-        let servers = try #require(SeparateBroker.servers)
+        let servers = try #require(TestEnvironment.kafkaBrokers)
         let guarantee = scenario.guarantee
         let broker = Self.broker(servers, assignor: scenario.assignor)
         let (input, output, name) = try await Self.makeTopics(servers, prefix: "scale")
@@ -119,12 +120,12 @@ struct ScaleOutGuaranteeTests {
 
         try await Self.produceBurst(0, to: input, on: broker)
         let (first, firstRun) = try start("a")
-        try await StreamAppSupport.waitUntil("the first instance to commit") { try await committed() > 0 }
+        try await waitUntil("the first instance to commit", every: .milliseconds(50)) { try await committed() > 0 }
         // A second instance joins while the first is busy.
         let (second, secondRun) = try start("b")
         try await Self.produceBurst(1, to: input, on: broker)
         // Under cooperative-sticky the development broker can take several rounds (lost assignments) to settle.
-        try await StreamAppSupport.waitUntil(within: .seconds(120), "both instances to own partitions") {
+        try await waitUntil("both instances to own partitions", within: .seconds(120), every: .milliseconds(50)) {
             !first.status.snapshot.assignedPartitions.isEmpty && !second.status.snapshot.assignedPartitions.isEmpty
         }
         try await Self.produceBurst(2, to: input, on: broker)
@@ -134,7 +135,7 @@ struct ScaleOutGuaranteeTests {
         // A third joins, then the input ends.
         let (third, thirdRun) = try start("c")
         try await Self.produceBurst(3, to: input, on: broker)
-        try await StreamAppSupport.waitUntil(within: .seconds(90), "every record to be committed") {
+        try await waitUntil("every record to be committed", within: .seconds(90), every: .milliseconds(50)) {
             try await committed() == Int64(total)
         }
         second.stop()
@@ -168,14 +169,14 @@ struct ScaleOutGuaranteeTests {
 
     @Test("two running instances with one instance id: the older stops with an error that says so")
     func aSharedInstanceIDIsReported() async throws {
-        let servers = try #require(SeparateBroker.servers)
+        let servers = try #require(TestEnvironment.kafkaBrokers)
         let broker = Self.broker(servers)
         let (input, output, name) = try await Self.makeTopics(servers, prefix: "shared")
         try await Self.produceBurst(0, to: input, on: broker)
         let first = try Self.makeApp(
             name: name, instance: "same", guarantee: .exactlyOnce, broker: broker, input: input, output: output)
         let firstRun = Task { try await first.run() }
-        try await StreamAppSupport.waitUntil("the first instance to run") {
+        try await waitUntil("the first instance to run", every: .milliseconds(50)) {
             first.status.snapshot.phase == .running
         }
         let second = try Self.makeApp(

@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// The app's own topics on Kafka: how they are created, the start-up check of existing ones, and purging.
@@ -41,7 +42,7 @@ enum InternalTopicsFixture {
 struct InternalTopicsEmbeddedTests {
     @Test(.timeLimit(.minutes(1)))
     func repartitionTopicWithOtherPartitionCountStopsTheAppAtStart() async throws {
-        let name = KafkaTestSupport.uniqueName("narrow")
+        let name = TestEnvironment.uniqueName("narrow")
         let broker = KafkaBroker.kafka(.embedded)
         let cluster = try #require(try broker.embeddedCluster)
         try cluster.createTopic("\(name)-by-symbol-repartition", partitions: 1)
@@ -55,7 +56,7 @@ struct InternalTopicsEmbeddedTests {
 
     @Test func deletingRecordsOnTheEmbeddedClusterDoesNothing() async throws {
         let broker = KafkaBroker.kafka(.embedded)
-        let topic = KafkaTestSupport.uniqueName("purge")
+        let topic = TestEnvironment.uniqueName("purge")
         try await broker.createTopics([TopicSpec(name: topic, partitions: 1)])
         try await broker.deleteRecords(before: [TopicPartition(topic: topic, partition: 0): 0])
     }
@@ -66,13 +67,13 @@ struct InternalTopicsEmbeddedTests {
 /// repartition topic it deletes replayed history before the app reads it. Skipped by name without it.
 @Suite(
     "Internal topics on a separate-process broker",
-    .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+    .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
 struct InternalTopicsBrokerTests {
     private let broker: KafkaBroker
     private let admin: KafkaAdmin
 
     init() throws {
-        let brokers = try #require(SeparateBroker.servers)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
         broker = KafkaBroker.kafka(.servers(brokers))
         admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers))
     }
@@ -85,7 +86,7 @@ struct InternalTopicsBrokerTests {
 
     @Test(.timeLimit(.minutes(2)))
     func repartitionTopicIsCreatedWithoutTimeRetentionAndChangelogCompacted() async throws {
-        let name = KafkaTestSupport.uniqueName("internal")
+        let name = TestEnvironment.uniqueName("internal")
         try await makeInput(name)
         try await InternalTopicsFixture.keyedApp(name, on: broker).run(mode: .backtest)
 
@@ -105,7 +106,7 @@ struct InternalTopicsBrokerTests {
     /// half goes through the `keyBy` (after it, so that nothing is late); the app must deliver the windows of both.
     @Test(.timeLimit(.minutes(2)))
     func historyThroughAKeyByIsDeliveredCompletely() async throws {
-        let name = KafkaTestSupport.uniqueName("history")
+        let name = TestEnvironment.uniqueName("history")
         try await makeInput(name)
         // The repartition topic as the app creates it (an earlier run would have).
         let repartition = "\(name)-by-symbol-repartition"
@@ -114,9 +115,7 @@ struct InternalTopicsBrokerTests {
         // symbol, each symbol seen at most twice per window (every 600 ms).
         let symbols = ["A", "B", "C", "D", "E", "F"]
         let ticks = (0..<600).map { (i: Int) -> Tick in
-            Tick(
-                symbol: symbols[i % 6], price: Double(i % 11) + 0.25,
-                tsEventMs: InternalTopicsFixture.historyStartMs + Int64(i) * 100)
+            tick(symbols[i % 6], mid: Double(i % 11) + 0.25, at: InternalTopicsFixture.historyStartMs + Int64(i) * 100)
         }
         // Keyed by symbol with the event time as timestamp, as the keyBy writes them.
         try await StreamAppSupport.produce(Array(ticks[..<300]), to: repartition, on: broker)
@@ -173,7 +172,7 @@ struct InternalTopicsBrokerTests {
 
     @Test(.timeLimit(.minutes(1)), arguments: badTopics)
     func existingInternalTopicThatCouldLoseDataStopsTheAppAtStart(_ bad: BadTopic) async throws {
-        let name = KafkaTestSupport.uniqueName("bad")
+        let name = TestEnvironment.uniqueName("bad")
         try await makeInput(name)
         let topic = "\(name)-\(bad.suffix)"
         try await admin.createTopics(
@@ -195,13 +194,13 @@ struct InternalTopicsBrokerTests {
 
     @Test(.timeLimit(.minutes(1)))
     func deletingRecordsMovesTheLowWatermark() async throws {
-        let topic = KafkaTestSupport.uniqueName("purge")
+        let topic = TestEnvironment.uniqueName("purge")
         try await broker.createTopics([TopicSpec(name: topic, partitions: 2, configs: ["retention.ms": "-1"])])
         let producer = try KafkaProducer(configuration: broker.configuration)
         for index in 0..<10 {
             try producer.enqueue(
                 KafkaProducerMessage(
-                    topic: topic, partition: 0, key: "k", value: "\(index)", timestampMs: SeparateBroker.nowMs()))
+                    topic: topic, partition: 0, key: "k", value: "\(index)", timestampMs: WallClock.nowMs))
         }
         try await producer.flush(timeout: .seconds(10))
 

@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Making a KafkaBroker")
@@ -36,7 +37,7 @@ struct KafkaBrokerConfigurationTests {
     /// broker is gone: without that, the cluster's port closes under the producer, which then fails its sends
     /// and logs connection errors at shutdown.
     @Test func clientsKeepTheEmbeddedClusterRunningAfterTheBrokerIsGone() async throws {
-        let topic = KafkaTestSupport.uniqueName("outlives")
+        let topic = TestEnvironment.uniqueName("outlives")
         let configuration: KafkaConfiguration
         do {
             let broker = KafkaBroker.kafka(.embedded)

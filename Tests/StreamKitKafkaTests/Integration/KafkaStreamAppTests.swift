@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// StreamKit apps on Kafka: the runtime's scenarios of `AppRuntimeTests`, here on `.kafka(.embedded)`.
@@ -27,7 +28,7 @@ struct KafkaStreamAppTests {
     }
 
     static func names(_ prefix: String) -> (app: String, input: String, output: String) {
-        let app = KafkaTestSupport.uniqueName(prefix)
+        let app = TestEnvironment.uniqueName(prefix)
         return (app, "\(app).ticks", "\(app).bars")
     }
 
@@ -39,7 +40,7 @@ struct KafkaStreamAppTests {
         try await broker.createTopics([TopicSpec(name: input, partitions: 2)])
         // 90 ticks 70 ms apart over three symbols span [0, 6300): 7 windows per symbol.
         let ticks = (0..<90).map { (i: Int) -> Tick in
-            Tick(symbol: ["A", "B", "C"][i % 3], price: Double(i % 7) + 0.5, tsEventMs: Int64(i) * 70)
+            tick(["A", "B", "C"][i % 3], mid: Double(i % 7) + 0.5, at: Int64(i) * 70)
         }
         try await StreamAppSupport.produce(ticks, to: input, on: broker)
 
@@ -60,17 +61,19 @@ struct KafkaStreamAppTests {
         let app = try StreamApp(name: name, broker: broker, errors: .deadLetter(deadLetters))
         let ticks = app.topic(input, key: String.self, value: Tick.self, format: .json)
         let prices = app.topic(output, key: String.self, value: Double.self, format: .json)
-        app.dataframe(ticks).map { $0.price * 2 }.to(prices)
+        app.dataframe(ticks).map { $0.mid * 2 }.to(prices)
         try await broker.createTopics([ticks.spec, TopicSpec(name: deadLetters, partitions: 1)])
 
-        let malformed = #"{"symbol": "A", "price": "#
-        let wrongType = #"{"symbol": "A", "price": "high", "ts_event_ms": 10}"#
-        func valid(_ price: Double) -> String {
-            #"{"symbol": "A", "price": \#(price), "ts_event_ms": 10}"#
+        let malformed = #"{"symbol": "A", "bid": "#
+        let wrongType =
+            #"{"symbol": "A", "bid": "high", "ask": 2, "bid_volume": 10, "ask_volume": 10, "ts_event_ms": 10, "#
+            + #""ts_ingest_ms": 10, "sequence": 0}"#
+        func valid(_ mid: Double) throws -> String {
+            String(decoding: try Serde<Tick>.json.encode(tick("A", mid: mid, at: 10)), as: UTF8.self)
         }
         // Offsets 0…5: the bad ones at 2 and 4.
         try await StreamAppSupport.produceRaw(
-            [valid(1), valid(2), malformed, valid(3), wrongType, valid(4)], to: input, on: broker)
+            [try valid(1), try valid(2), malformed, try valid(3), wrongType, try valid(4)], to: input, on: broker)
 
         try await app.run(mode: .backtest)
 
@@ -100,13 +103,13 @@ struct KafkaStreamAppTests {
         // Two symbols, one tick every 100 ms over [0, 3000); the first instance stops after 15 ticks, in the
         // middle of window [1000, 2000).
         let ticks = (0..<30).map { (i: Int) -> Tick in
-            Tick(symbol: i.isMultiple(of: 2) ? "A" : "B", price: Double(i), tsEventMs: Int64(i) * 100)
+            tick(i.isMultiple(of: 2) ? "A" : "B", mid: Double(i), at: Int64(i) * 100)
         }
 
         let first = try Self.barsApp(name, on: broker, input: input, output: output)
         let firstRun = Task { try await first.run() }
         try await StreamAppSupport.produce(Array(ticks[..<15]), to: input, on: broker)
-        try await StreamAppSupport.waitUntil("the first instance to commit 15 records") {
+        try await waitUntil("the first instance to commit 15 records", every: .milliseconds(50)) {
             try await StreamAppSupport.committedCount(group: name, topic: input, partitions: 1, on: broker) == 15
         }
         firstRun.cancel()
@@ -134,7 +137,7 @@ struct KafkaStreamAppTests {
             try #require(candidates.first { Murmur2.partition(for: Array($0.utf8), partitions: 2) == partition })
         }
         func ticks(at times: [Int64]) -> [Tick] {
-            times.flatMap { ms in keys.map { Tick(symbol: $0, price: 1, tsEventMs: ms) } }
+            times.flatMap { ms in keys.map { tick($0, mid: 1, at: ms) } }
         }
 
         let (firstSeen, secondSeen) = (SeenKeys(), SeenKeys())
@@ -145,7 +148,7 @@ struct KafkaStreamAppTests {
 
         // 3 ticks per key in window [0, 1000), while each instance owns one partition.
         try await StreamAppSupport.produce(ticks(at: [0, 100, 200]), to: input, on: broker)
-        try await StreamAppSupport.waitUntil("both instances to process and commit") {
+        try await waitUntil("both instances to process and commit", every: .milliseconds(50)) {
             guard !firstSeen.all.isEmpty, !secondSeen.all.isEmpty else { return false }
             return try await StreamAppSupport.committedCount(group: name, topic: input, partitions: 2, on: broker) == 6
         }
@@ -170,13 +173,13 @@ struct KafkaStreamAppTests {
 /// `KAFKA_BROKERS` the suite is listed as skipped by name.
 @Suite(
     "StreamKit apps on a separate-process broker",
-    .enabled(if: SeparateBroker.servers != nil, "KAFKA_BROKERS is not set (see scripts/kafka-broker)"))
+    .enabled(if: TestEnvironment.hasKafka, SkipReason.noKafka))
 struct KafkaStreamAppBrokerTests {
     @Test(.timeLimit(.minutes(2)))
     func exactlyOnceOutputsAreVisibleOnceToReadCommitted() async throws {
-        let brokers = try #require(SeparateBroker.servers)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
         let broker = KafkaBroker.kafka(.servers(brokers))
-        let name = KafkaTestSupport.uniqueName("eos")
+        let name = TestEnvironment.uniqueName("eos")
         let app = try StreamApp(name: name, broker: broker, guarantee: .exactlyOnce)
         let input = app.topic("\(name).in", key: String.self, value: Int.self, format: .json)
         let output = app.topic("\(name).out", key: String.self, value: Int.self, format: .json)
@@ -187,7 +190,7 @@ struct KafkaStreamAppBrokerTests {
         for value in 1...20 {
             try producer.enqueue(
                 KafkaProducerMessage(
-                    topic: input.name, key: "k", value: "\(value)", timestampMs: SeparateBroker.nowMs()))
+                    topic: input.name, key: "k", value: "\(value)", timestampMs: WallClock.nowMs))
         }
         try await producer.flush(timeout: .seconds(10))
 

@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// Windows after a `keyBy`, with no grace, on Kafka: one input partition is read to its end before the others
@@ -34,7 +35,7 @@ struct RepartitionStreamTimeKafkaTests {
         try await producer.flush(timeout: .seconds(30))
     }
 
-    static var brokers: [String] { ["embedded"] + (SeparateBroker.servers.map { [$0] } ?? []) }
+    static var brokers: [String] { ["embedded"] + (TestEnvironment.kafkaBrokers.map { [$0] } ?? []) }
 
     @Test("windows after keyBy equal the reference when partitions are read at different speeds", arguments: brokers)
     func unevenPartitions(servers: String) async throws {
@@ -42,13 +43,13 @@ struct RepartitionStreamTimeKafkaTests {
         configuration.properties["session.timeout.ms"] = "6000"
         configuration.properties["heartbeat.interval.ms"] = "500"
         let broker = servers == "embedded" ? KafkaBroker(.embedded) : KafkaBroker(.configuration(configuration))
-        let input = KafkaTestSupport.uniqueName("readings")
-        let output = KafkaTestSupport.uniqueName("site-counts")
+        let input = TestEnvironment.uniqueName("readings")
+        let output = TestEnvironment.uniqueName("site-counts")
         let history = ["retention.ms": "-1"]
         try await broker.createTopics([
             TopicSpec(name: input, partitions: 3, configs: history), TopicSpec(name: output, partitions: 1, configs: history),
         ])
-        let app = try StreamApp(name: KafkaTestSupport.uniqueName("sites"), broker: broker)
+        let app = try StreamApp(name: TestEnvironment.uniqueName("sites"), broker: broker)
         let readings = app.topic(input, key: String.self, value: Reading.self, format: .json, partitions: 3)
         let counts = app.topic(output, key: String.self, value: WindowResult<String, Int>.self, format: .json)
         app.dataframe(readings).eventTime(\.tsMs).keyBy(name: "site") { $0.site }
@@ -60,7 +61,7 @@ struct RepartitionStreamTimeKafkaTests {
         try await Self.produce(first, to: input, on: broker)
         let run = Task { try await app.run(mode: .untilIdle(.seconds(4))) }
         // Partition 0 is processed to its end, and its repartitioned records with it, before 1 and 2 get anything.
-        try await StreamAppSupport.waitUntil(within: .seconds(60), "partition 0 to be committed") {
+        try await waitUntil("partition 0 to be committed", within: .seconds(60), every: .milliseconds(50)) {
             try await StreamAppSupport.committedCount(group: app.name, topic: input, partitions: 3, on: broker)
                 == Int64(first.count)
         }

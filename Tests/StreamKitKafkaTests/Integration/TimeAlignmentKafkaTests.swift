@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Synchronization
 import Testing
 
@@ -27,7 +28,7 @@ struct TimeAlignmentKafkaTests {
 
     static let bound: Duration = .seconds(60)
 
-    static var brokers: [String] { ["embedded"] + (SeparateBroker.servers.map { [$0] } ?? []) }
+    static var brokers: [String] { ["embedded"] + (TestEnvironment.kafkaBrokers.map { [$0] } ?? []) }
 
     /// Runs the replay; returns, over the records in processing order, the largest lead in event time of a
     /// record's partition over another partition that had started and still had records to come.
@@ -40,8 +41,8 @@ struct TimeAlignmentKafkaTests {
         configuration.properties["max.partition.fetch.bytes"] = "2048"
         configuration.properties["queued.min.messages"] = "20"
         let broker = servers == "embedded" ? KafkaBroker(.embedded) : KafkaBroker(.configuration(configuration))
-        let input = KafkaTestSupport.uniqueName("aligned-in")
-        let output = KafkaTestSupport.uniqueName("aligned-out")
+        let input = TestEnvironment.uniqueName("aligned-in")
+        let output = TestEnvironment.uniqueName("aligned-out")
         let history = ["retention.ms": "-1"]
         try await broker.createTopics([
             TopicSpec(name: input, partitions: 3, configs: history),
@@ -64,7 +65,7 @@ struct TimeAlignmentKafkaTests {
 
         let seen = Mutex<[Reading]>([])
         let app = try StreamApp(
-            name: KafkaTestSupport.uniqueName("aligned"), broker: broker, timeAlignment: alignment)
+            name: TestEnvironment.uniqueName("aligned"), broker: broker, timeAlignment: alignment)
         let readings = app.topic(input, key: String.self, value: Reading.self, format: .json, partitions: 3)
         let counts = app.topic(output, key: String.self, value: WindowResult<String, Int>.self, format: .json)
         app.dataframe(readings)

@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// The typed way to feed a topic and read one back (`broker.producer(for:)`, `broker.records(in:)`), called from
@@ -16,12 +17,12 @@ struct TopicIOTests {
     @Test("feed a topic, run a keyBy pipeline, read the windows back, all from the main actor")
     func roundTrip() async throws {
         let broker = KafkaBroker(.embedded)
-        let app = try StreamApp(name: KafkaTestSupport.uniqueName("typed-io"), broker: broker)
+        let app = try StreamApp(name: TestEnvironment.uniqueName("typed-io"), broker: broker)
         let readings = app.topic(
-            KafkaTestSupport.uniqueName("readings"), key: String.self, value: Reading.self, format: .json,
+            TestEnvironment.uniqueName("readings"), key: String.self, value: Reading.self, format: .json,
             partitions: 3, configs: ["retention.ms": "-1"])
         let counts = app.topic(
-            KafkaTestSupport.uniqueName("counts"), key: String.self, value: WindowResult<String, Int>.self,
+            TestEnvironment.uniqueName("counts"), key: String.self, value: WindowResult<String, Int>.self,
             format: .json, configs: ["retention.ms": "-1"])
         app.dataframe(readings).eventTime(\.tsMs).keyBy(name: "site") { $0.site }
             .tumblingWindow(.seconds(60), grace: .zero, name: "per-site").count().final().to(counts)
@@ -54,7 +55,7 @@ struct TopicIOTests {
     @Test("readToEnd and rawRecords called from the main actor")
     func readFromMainActor() async throws {
         let broker = KafkaBroker(.embedded)
-        let name = KafkaTestSupport.uniqueName("main-actor")
+        let name = TestEnvironment.uniqueName("main-actor")
         let topic = Topic(
             name: name, keySerde: Serde<String>.string, valueSerde: Serde<String>.string,
             spec: TopicSpec(name: name, partitions: 1))
@@ -75,7 +76,7 @@ struct TopicIOTests {
     @Test("a record that does not decode is reported with its position")
     func undecodable() async throws {
         let broker = KafkaBroker(.embedded)
-        let raw = TopicSpec(name: KafkaTestSupport.uniqueName("mixed"), partitions: 1)
+        let raw = TopicSpec(name: TestEnvironment.uniqueName("mixed"), partitions: 1)
         let text = Topic(name: raw.name, keySerde: Serde<String>.string, valueSerde: Serde<String>.string, spec: raw)
         let numbers = Topic(name: raw.name, keySerde: Serde<String>.string, valueSerde: Serde<Int>.json, spec: raw)
         let producer = try await broker.producer(for: text)

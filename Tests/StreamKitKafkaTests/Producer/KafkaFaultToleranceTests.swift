@@ -1,4 +1,5 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Failures injected into the mock cluster")
@@ -14,7 +15,7 @@ struct KafkaFaultToleranceTests {
 
     @Test func aBrokerTakenDownMidStreamAndBroughtBackLosesNothing() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
-        let topic = KafkaTestSupport.uniqueName("broker-down")
+        let topic = TestEnvironment.uniqueName("broker-down")
         try cluster.createTopic(topic, partitions: 4)
         for partition in 0..<4 {
             try cluster.setPartitionLeader(topic: topic, partition: partition, brokerID: partition % 2 + 1)
@@ -49,7 +50,7 @@ struct KafkaFaultToleranceTests {
 
     @Test func injectedProduceErrorsAreRetriedWithoutLossOrDuplicates() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("retries")
+        let topic = TestEnvironment.uniqueName("retries")
         try cluster.createTopic(topic, partitions: 2)
         var configuration = KafkaTestSupport.configuration(cluster.bootstrapServers)
         configuration.enableIdempotence = true
@@ -79,7 +80,7 @@ struct KafkaFaultToleranceTests {
 
     @Test func aDeliveryThatCannotSucceedFailsTheSendWithTheBrokerError() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("doomed")
+        let topic = TestEnvironment.uniqueName("doomed")
         try cluster.createTopic(topic, partitions: 1)
         var configuration = KafkaTestSupport.configuration(cluster.bootstrapServers)
         configuration.properties["retries"] = "0"

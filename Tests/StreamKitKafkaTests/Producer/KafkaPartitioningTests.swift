@@ -1,5 +1,6 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// librdkafka's `murmur2_random` partitioner against StreamKit's `Murmur2`, which `Murmur2Tests` checks against the
@@ -8,7 +9,7 @@ import Testing
 struct KafkaPartitioningTests {
     @Test func keysLandWhereJavaMurmur2PutsThem() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
-        let topic = KafkaTestSupport.uniqueName("murmur2")
+        let topic = TestEnvironment.uniqueName("murmur2")
         let partitions = 7
         try cluster.createTopic(topic, partitions: partitions)
         let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))

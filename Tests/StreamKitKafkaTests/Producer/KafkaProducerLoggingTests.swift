@@ -1,6 +1,7 @@
 import InMemoryLogging
 import Logging
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// librdkafka's error events on a producer reach the log: before, they were served and dropped, so a producer
@@ -17,7 +18,7 @@ struct KafkaProducerLoggingTests {
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         defer { withExtendedLifetime(producer) {} }
 
-        try await StreamAppSupport.waitUntil(within: .seconds(20), "a logged producer error") {
+        try await waitUntil("a logged producer error", within: .seconds(20)) {
             handler.entries.contains { $0.message == "producer error; librdkafka retries" }
         }
         let warning = try #require(handler.entries.first { $0.message == "producer error; librdkafka retries" })

@@ -1,4 +1,5 @@
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 @Suite("Transactions on the mock cluster")
@@ -8,15 +9,15 @@ struct KafkaTransactionTests {
     /// separate-process broker.
     @Test func committedTransactionCarriesRecordsAndConsumerOffsets() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
-        let input = KafkaTestSupport.uniqueName("tx-in")
-        let output = KafkaTestSupport.uniqueName("tx-out")
+        let input = TestEnvironment.uniqueName("tx-in")
+        let output = TestEnvironment.uniqueName("tx-out")
         try cluster.createTopic(input, partitions: 1, replicationFactor: 3)
         try cluster.createTopic(output, partitions: 1, replicationFactor: 3)
         let plain = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
         for index in 0..<5 { try plain.enqueue(KafkaProducerMessage(topic: input, key: nil, value: "\(index)")) }
         try await plain.flush(timeout: .seconds(10))
 
-        let group = KafkaTestSupport.uniqueName("tx-group")
+        let group = TestEnvironment.uniqueName("tx-group")
         var consumerConfiguration = KafkaTestSupport.configuration(cluster.bootstrapServers, group: group)
         consumerConfiguration.isolationLevel = .readCommitted
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
@@ -25,7 +26,7 @@ struct KafkaTransactionTests {
         #expect(read.count == 5)
 
         var producerConfiguration = KafkaTestSupport.configuration(cluster.bootstrapServers)
-        producerConfiguration.transactionalID = KafkaTestSupport.uniqueName("tx")
+        producerConfiguration.transactionalID = TestEnvironment.uniqueName("tx")
         let producer = try KafkaProducer(configuration: producerConfiguration)
         try await producer.initTransactions()
         try producer.beginTransaction()

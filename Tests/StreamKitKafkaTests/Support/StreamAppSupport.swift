@@ -1,22 +1,16 @@
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import Synchronization
 
-/// A market tick as the apps under test read it from JSON (`{"symbol","price","ts_event_ms"}`).
-struct Tick: Codable, Hashable, Sendable {
-    var symbol: String
-    var price: Double
-    var tsEventMs: Int64
-}
-
-/// Count and sum of prices in a window.
+/// Count and sum of mids in a window.
 struct CountSum: Codable, Hashable, Sendable {
     var count = 0
     var sum = 0.0
 
     mutating func add(_ tick: Tick) {
         count += 1
-        sum += tick.price
+        sum += tick.mid
     }
 }
 
@@ -42,7 +36,7 @@ struct ExpectedWindow: Hashable, Comparable, CustomStringConvertible {
 
     var description: String { "\(key)@\(startMs): \(count)/\(sum)" }
 
-    /// The naive reference: group ticks by key and `floor(ts / size)`, count them and add their prices.
+    /// The naive reference: group ticks by key and `floor(ts / size)`, count them and add their mids.
     static func reference(_ ticks: [Tick], sizeMs: Int64) -> [ExpectedWindow] {
         var windows: [String: ExpectedWindow] = [:]
         for tick in ticks {
@@ -50,7 +44,7 @@ struct ExpectedWindow: Hashable, Comparable, CustomStringConvertible {
             let id = "\(tick.symbol)@\(start)"
             var window = windows[id] ?? ExpectedWindow(key: tick.symbol, startMs: start, count: 0, sum: 0)
             window.count += 1
-            window.sum += tick.price
+            window.sum += tick.mid
             windows[id] = window
         }
         return windows.values.sorted()
@@ -112,28 +106,8 @@ enum StreamAppSupport {
     static func committedCount(group: String, topic: String, partitions: Int, on broker: KafkaBroker) async throws
         -> Int64
     {
-        var configuration = try broker.configuration
-        configuration.groupID = group
-        let consumer = try KafkaConsumer(configuration: configuration)
-        let all = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: $0) }
-        let committed = try await consumer.committedOffsets(for: all)
-        return committed.values.compactMap(\.absolute).reduce(0, +)
-    }
-
-    /// Polls `condition` every 50 ms until it holds; fails the wait after `limit`.
-    static func waitUntil(
-        within limit: Duration = .seconds(40), _ what: String, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    struct TimedOut: Error, CustomStringConvertible {
-        var what: String
-        var description: String { "timed out waiting for \(what)" }
+        try await KafkaTestSupport.committedOffsets(group: group, topic: topic, partitions: partitions, on: broker)
+            .values.reduce(0, +)
     }
 }
 

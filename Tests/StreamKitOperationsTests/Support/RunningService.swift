@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import StreamKit
 import StreamKitOperations
+import StreamKitTestSupport
 
 /// An app and its operations server running in a `StreamKitService` group, the server on a free loopback port.
 struct RunningService {

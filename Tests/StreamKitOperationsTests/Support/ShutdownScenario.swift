@@ -1,6 +1,7 @@
 import Logging
 import StreamKit
 import StreamKitOperations
+import StreamKitTestSupport
 import Testing
 
 /// An event of the shutdown scenario: a key, a sequence number, an event time.

@@ -1,3 +1,4 @@
+import StreamKitTestSupport
 import Testing
 
 @testable import StreamKit
@@ -13,10 +14,6 @@ struct DocCommentSnippetTests {
 
     struct Price: Codable, Sendable {
         var value: Double
-    }
-
-    struct Tick: Codable, Sendable {
-        var sequence: Int64
     }
 
     @Test("keyBy, hoppingWindow and dedupe as their doc comments show them")
@@ -47,7 +44,9 @@ struct DocCommentSnippetTests {
         let h = try PipelineHarness(app)
         try h.send(lines, key: "o1", value: OrderLine(productId: "p", quantity: 1), timestamp: .at(.seconds(10)))
         try h.send(priceTopic, key: "x", value: Price(value: 1), timestamp: .at(.seconds(400)))
-        for _ in 0..<2 { try h.send(tickTopic, key: "t", value: Tick(sequence: 7), timestamp: .at(.seconds(1))) }
+        for _ in 0..<2 {
+            try h.send(tickTopic, key: "t", value: tick(mid: 10, at: 1_000, sequence: 7), timestamp: .at(.seconds(1)))
+        }
         try h.advanceWatermark(to: .at(.seconds(1_000)))
         try await h.checkpoint()
 

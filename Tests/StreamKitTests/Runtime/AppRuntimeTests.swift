@@ -1,5 +1,6 @@
 import Metrics
 import MetricsTestKit
+import StreamKitTestSupport
 import Testing
 
 @testable import StreamKit
@@ -111,18 +112,18 @@ struct AppRuntimeTests {
         let (second, secondSink) = try build()
         let firstRun = Task { try await first.run() }
         let secondRun = Task { try await second.run() }
-        try await waitUntil { broker.state.withLock { $0.members["scale"]?.count } == 2 }
+        try await waitUntil("two members in the group") { broker.state.withLock { $0.members["scale"]?.count } == 2 }
 
         // 3 ticks per key in window [0, 10 s), processed by whichever instance owns the key's partition.
         for i in 0..<6 { try produce(keys[i % 2], at: Int64(i * 100)) }
-        try await waitUntil { broker.committedOffsets(group: "scale").values.reduce(0, +) == 6 }
+        try await waitUntil("6 records committed") { broker.committedOffsets(group: "scale").values.reduce(0, +) == 6 }
 
         // The first instance stops; the second takes both partitions and restores their windows.
         firstRun.cancel()
         try await firstRun.value
         for i in 6..<10 { try produce(keys[i % 2], at: Int64(i * 100)) }  // 2 more per key
         for key in keys { try produce(key, at: 20_000) }  // moves both watermarks past the window
-        try await waitUntil { (firstSink.values + secondSink.values).count >= 2 }
+        try await waitUntil("2 values in the sinks") { (firstSink.values + secondSink.values).count >= 2 }
         secondRun.cancel()
         try await secondRun.value
 

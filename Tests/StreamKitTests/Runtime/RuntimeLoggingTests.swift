@@ -1,5 +1,6 @@
 import InMemoryLogging
 import Logging
+import StreamKitTestSupport
 import Testing
 
 @testable import StreamKit

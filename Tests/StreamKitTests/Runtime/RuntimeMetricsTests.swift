@@ -1,5 +1,6 @@
 import Metrics
 import MetricsTestKit
+import StreamKitTestSupport
 import Testing
 
 @testable import StreamKit
@@ -84,7 +85,7 @@ struct RuntimeMetricsTests {
         broker.createTopic(TopicSpec(name: "in", partitions: 2))
         let first = try build(metricsOfFirst)
         let firstRun = Task { try await first.run() }
-        try await waitUntil { first.status.snapshot.assignedPartitions.count == 2 }
+        try await waitUntil("both partitions assigned") { first.status.snapshot.assignedPartitions.count == 2 }
         let lagDimensions = { (partition: Int) in
             [("app", "shared"), ("topic", "in"), ("partition", "\(partition)")]
         }
@@ -93,7 +94,9 @@ struct RuntimeMetricsTests {
         // A second member takes partition 1 (in-memory groups give partition p to member p % members).
         let second = try build(nil)
         let secondRun = Task { try await second.run() }
-        try await waitUntil { first.status.snapshot.assignedPartitions == [TopicPartition(topic: "in", partition: 0)] }
+        try await waitUntil("partition 0 alone assigned") {
+            first.status.snapshot.assignedPartitions == [TopicPartition(topic: "in", partition: 0)]
+        }
         #expect(throws: (any Error).self) {
             try metricsOfFirst.expectGauge(StreamMetricName.consumerLag, lagDimensions(1))
         }

@@ -1,3 +1,4 @@
+import StreamKitTestSupport
 import Testing
 
 @testable import StreamKit
@@ -24,7 +25,7 @@ struct RuntimeStatusTests {
         #expect(app.status.snapshot.isLive)
 
         let run = Task { try await app.run() }
-        try await waitUntil { app.status.snapshot.isReady(maxLag: 0) }
+        try await waitUntil("the app to be ready") { app.status.snapshot.isReady(maxLag: 0) }
         let partition = TopicPartition(topic: "in", partition: 0)
         let ready = app.status.snapshot
         #expect(ready.phase == .running)
@@ -33,7 +34,7 @@ struct RuntimeStatusTests {
         #expect(ready.lag == [partition: 0])
 
         for value in 6...8 { try broker.appendJSON(value, key: "k", to: "in") }
-        try await waitUntil { sink.values.count == 8 }
+        try await waitUntil("8 values in the sink") { sink.values.count == 8 }
         app.stop()
         try await run.value
 

@@ -1,10 +1,11 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
 /// Every supported type through binary COPY and through bind parameters, read back as the server's own
 /// text (`::text`, session time zone UTC) and compared with strings written by hand.
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct RoundTripTests {
     static let columns: [TimescaleColumn] = [
         .init("id", .integer, isNullable: false), .init("b", .boolean), .init("i2", .smallint), .init("i4", .integer),

@@ -1,8 +1,9 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct SchemaTests {
     static func ticksTable(aggregates: [TimescaleContinuousAggregate] = []) throws -> TimescaleTable {
         try TimescaleTable(
@@ -125,7 +126,7 @@ struct SchemaTests {
         }
     }
 
-    @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
+    @Test(.enabled(SkipReason.noTimescaleExtension) { try await TestDatabase.hasTimescaleExtension() })
     func timescaleFeaturesAreCreated() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("timescale")
         let table = try Self.ticksTable(aggregates: [Self.hourly])
@@ -200,7 +201,7 @@ struct SchemaTests {
     }
 
     /// A schema-qualified table and aggregate, set up over a connection whose `search_path` is another schema.
-    @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
+    @Test(.enabled(SkipReason.noTimescaleExtension) { try await TestDatabase.hasTimescaleExtension() })
     func schemaQualifiedNamesWorkFromAnotherSearchPath() async throws {
         let (_, schema) = try await TestDatabase.makeSchema("qualified")
         let pg = try await TestDatabase.connect(schema: "public")
@@ -249,7 +250,7 @@ struct SchemaTests {
 
     /// The policies do what their jobs say when run (in the foreground, with `run_job`: the end state is the same
     /// whether or not the background scheduler ran them first).
-    @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
+    @Test(.enabled(SkipReason.noTimescaleExtension) { try await TestDatabase.hasTimescaleExtension() })
     func retentionAndCompressionPoliciesRun() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("policies")
         let table = try Self.ticksTable()
@@ -283,7 +284,7 @@ struct SchemaTests {
         try await TestDatabase.dropSchema(schema)
     }
 
-    @Test(.enabled("needs the timescaledb extension on the server") { try await TestDatabase.hasTimescale() })
+    @Test(.enabled(SkipReason.noTimescaleExtension) { try await TestDatabase.hasTimescaleExtension() })
     func upsertsIntoCompressedChunks() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("compressed")
         let table = try Self.ticksTable(aggregates: [Self.hourly])

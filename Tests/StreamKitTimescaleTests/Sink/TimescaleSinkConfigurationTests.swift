@@ -1,4 +1,5 @@
 import StreamKit
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 

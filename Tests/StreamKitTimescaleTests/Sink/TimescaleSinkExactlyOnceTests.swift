@@ -1,10 +1,11 @@
 import StreamKit
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
 /// Exactly-once into the database: ticks go into an append-only table (no upsert key), so a record written
 /// twice would show as a duplicate row; only the offsets stored with each batch prevent that.
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct TimescaleSinkExactlyOnceTests {
     static let group = "ticks-eos"
 
@@ -54,8 +55,7 @@ struct TimescaleSinkExactlyOnceTests {
         do {
             let (app, _, _) = try Self.makeApp(broker: broker, schema: schema)
             let h = try PipelineHarness(app)
-            try h.send(app.topic("ticks", key: String.self, value: Tick.self, format: .json), makeTicks(0..<40), key: \.symbol,
-                       timestamp: { EventTime(milliseconds: $0.tsEventMs) })
+            try h.send(app.topic("ticks", key: String.self, value: Tick.self, format: .json), makeTicks(0..<40))
             try await h.checkpoint()
             try produce(makeTicks(40..<70), to: broker)
             try h.processPending()  // buffered in the sink, never flushed: lost with the process

@@ -1,9 +1,10 @@
 import StreamKit
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
 /// Pipelines on the in-memory broker writing into a real PostgreSQL through `TimescaleSink`.
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct TimescaleSinkTests {
     /// ticks → 1 s tumbling bars per symbol → `bars_1s`, on `broker`, as the app `name`.
     static func runBars(

@@ -1,4 +1,5 @@
 import Foundation
+import StreamKitTestSupport
 
 /// A second throwaway PostgreSQL, started with `scripts/postgres` in its own directory, that a test may
 /// restart without disturbing the tests that share the `TIMESCALE_URL` server.
@@ -18,7 +19,7 @@ struct ScratchServer {
 
     static func start() async throws -> ScratchServer {
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("streamkit-pg-\(UInt32.random(in: 0...UInt32.max))")
+            .appendingPathComponent(TestEnvironment.uniqueName("streamkit-pg"))
         var server = ScratchServer(directory: directory)
         try await server.run("start")
         server.url = try String(contentsOf: directory.appendingPathComponent("url"), encoding: .utf8)

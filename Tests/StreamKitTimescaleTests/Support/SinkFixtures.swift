@@ -1,35 +1,7 @@
-import Foundation
 import StreamKit
+import StreamKitTestSupport
 import StreamKitTimescale
 import Synchronization
-
-/// A market tick as on `orderbook.raw`.
-struct Tick: Codable, Hashable, Sendable {
-    var symbol: String
-    var bid: Double
-    var ask: Double
-    var tsEventMs: Int64
-    var sequence: Int64
-
-    var mid: Double { (bid + ask) / 2 }
-}
-
-/// The running aggregate of a 1-second bar.
-struct Bar: Codable, Hashable, Sendable {
-    var count = 0
-    var midSum = 0.0
-    var minBid = Double.infinity
-    var maxAsk = -Double.infinity
-
-    static let empty = Bar()
-
-    mutating func add(_ tick: Tick) {
-        count += 1
-        midSum += tick.mid
-        minBid = min(minBid, tick.bid)
-        maxAsk = max(maxAsk, tick.ask)
-    }
-}
 
 /// A bar as stored in `bars_1s`: the window result flattened into columns.
 struct BarRow: Codable, Hashable, Sendable {
@@ -47,8 +19,7 @@ extension BarRow {
     init(_ result: WindowResult<String, Bar>) {
         self.init(
             symbol: result.key, windowStart: result.start, windowEnd: result.end, tickCount: result.value.count,
-            meanMid: result.value.midSum / Double(result.value.count), minBid: result.value.minBid,
-            maxAsk: result.value.maxAsk)
+            meanMid: result.value.meanMid, minBid: result.value.minBid, maxAsk: result.value.maxAsk)
     }
 }
 
@@ -57,10 +28,7 @@ extension BarRow {
 /// Recent, because on TimescaleDB the tables get the default policies, which run once as soon as they are
 /// added: retention drops chunks older than 90 days and compression compresses chunks older than 7 days, which
 /// would race with a test writing older rows. Hour-aligned, so windows and buckets line up alike in every run.
-let baseMs: Int64 = {
-    let nowMs = Int64(Date().timeIntervalSince1970 * 1_000)
-    return (nowMs / 3_600_000 - 2) * 3_600_000
-}()
+let baseMs: Int64 = (WallClock.nowMs / 3_600_000 - 2) * 3_600_000
 
 /// `count` ticks over 3 symbols, 10 ms apart, with mids on a 0.25 grid so sums are exact.
 func makeTicks(_ range: Range<Int>) -> [Tick] {
@@ -94,10 +62,7 @@ func referenceBars(_ ticks: [Tick]) -> [BarRow] {
 /// Appends ticks to the broker's `ticks` topic, keyed by symbol.
 func produce(_ ticks: [Tick], to broker: InMemoryBroker) throws {
     for tick in ticks {
-        broker.append(
-            RawRecord(
-                topic: "ticks", key: Array(tick.symbol.utf8), value: try Serde<Tick>.json.encode(tick),
-                timestamp: EventTime(milliseconds: tick.tsEventMs)))
+        try broker.appendJSON(tick, key: tick.symbol, to: "ticks", at: tick.tsEventMs)
     }
 }
 

@@ -1,11 +1,12 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Synchronization
 import Testing
 
 /// Restarts a real server (`scripts/postgres restart` on a scratch instance) while the writer writes.
 @Suite(
-    .enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"),
+    .enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale),
     .enabled(if: ScratchServer.canStart, "needs root and postgresql-15 to start a scratch server"))
 struct ServerRestartTests {
     final class StopSignal: Sendable {

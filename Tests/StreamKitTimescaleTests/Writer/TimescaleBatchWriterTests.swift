@@ -1,8 +1,9 @@
 import Foundation
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
-@Suite(.enabled(if: TestDatabase.isConfigured, "needs TIMESCALE_URL (scripts/postgres start)"))
+@Suite(.enabled(if: TestEnvironment.hasTimescale, SkipReason.noTimescale))
 struct TimescaleBatchWriterTests {
     static func barsTable() throws -> TimescaleTable {
         try TimescaleTable(
@@ -105,7 +106,7 @@ struct TimescaleBatchWriterTests {
     /// The writer's server process is terminated repeatedly while it writes (what a server restart or a
     /// failover does to a connection); every batch is retried, and the table ends with exactly the rows.
     @Test func connectionKilledWhileWritingLosesAndDuplicatesNothing() async throws {
-        let application = "streamkit-kill-\(UInt32.random(in: 0...UInt32.max))"
+        let application = TestEnvironment.uniqueName("streamkit-kill")
         let (pg, schema) = try await TestDatabase.makeSchema("kill", applicationName: application)
         let table = try TimescaleTable(
             name: "ticks",

@@ -1,5 +1,6 @@
 import Foundation
 import StreamKitKafka
+import StreamKitTestSupport
 import Testing
 
 /// Helpers for the event examples' tests on the separate broker: creating topics, producing hand-made
@@ -7,7 +8,7 @@ import Testing
 enum EventTopics {
     /// Creates `names` with `partitions` partitions each (existing ones are left as they are).
     static func create(_ names: [String], partitions: Int = 3) async throws {
-        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: TestServices.kafkaBrokers!))
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBrokers!))
         try await admin.createTopics(
             names.map { KafkaTopicSpecification(name: $0, partitions: partitions, replicationFactor: -1) },
             ifNotExists: true)
@@ -15,14 +16,14 @@ enum EventTopics {
 
     /// The number of partitions of `topic`, as the cluster describes it.
     static func partitionCount(_ topic: String) async throws -> Int? {
-        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: TestServices.kafkaBrokers!))
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBrokers!))
         return try await admin.describeTopic(topic)?.partitions.count
     }
 
     /// Produces each `(topic, key, value)` with the current time as record timestamp, and waits for delivery.
     static func produce(_ records: [(topic: String, key: String, value: String)]) async throws {
         let producer = try KafkaProducer(
-            configuration: KafkaConfiguration(bootstrapServers: TestServices.kafkaBrokers!))
+            configuration: KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBrokers!))
         for record in records {
             _ = try await producer.send(KafkaProducerMessage(topic: record.topic, key: record.key, value: record.value))
         }
@@ -44,7 +45,4 @@ enum EventTopics {
     static func header(_ name: String, of message: KafkaMessage) -> String? {
         message.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
-
-    /// Milliseconds since the Unix epoch now, for event timestamps (the broker applies retention by them).
-    static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StreamKit
+import StreamKitTestSupport
 import StreamKitTimescale
 
 /// What the market pipeline wrote, read back from its topics and tables in the shapes the reference uses.
@@ -92,7 +93,7 @@ enum MarketOutputs {
         }
     }
 
-    static func tickRows(_ ticks: [MarketReference.Tick]) -> [TickRow] {
+    static func tickRows(_ ticks: [Tick]) -> [TickRow] {
         ticks.map {
             TickRow(symbol: $0.symbol, sequence: $0.sequence, tsEventMs: $0.tsEventMs, bid: $0.bid, ask: $0.ask)
         }

@@ -1,8 +1,10 @@
 import Foundation
 import StreamKit
+import StreamKitTestSupport
 
 /// The market pipeline's documented semantics, computed naively from the records of `orderbook.raw`: the
-/// expectation the example's outputs are compared with. Shares no code with the example.
+/// expectation the example's outputs are compared with. Shares no code with the example and uses no operator of
+/// the library: the records are decoded with Foundation's `JSONDecoder` into the plain `Tick` of the test support.
 ///
 /// Per record, in partition and offset order (a symbol's ticks all sit in one partition):
 /// 1. a value that is not a complete tick → dead letter, stage `deserialize`;
@@ -13,17 +15,6 @@ import StreamKit
 ///    for spikes (spread: α 0.1, above 2×, HIGH above 3×; |Δmid|: α 0.05, above 4×, HIGH above 8×; both after 20
 ///    values of warm-up).
 struct MarketReference {
-    struct Tick: Decodable, Hashable {
-        var symbol: String
-        var bid: Double
-        var ask: Double
-        var bidVolume: Double
-        var askVolume: Double
-        var tsEventMs: Int64
-        var tsIngestMs: Int64
-        var sequence: Int64
-    }
-
     struct BarKey: Hashable, Comparable, CustomStringConvertible {
         var symbol: String
         var windowStartMs: Int64

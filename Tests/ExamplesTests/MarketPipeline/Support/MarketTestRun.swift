@@ -1,6 +1,7 @@
 import Foundation
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 import StreamKitTimescale
 import Testing
 
@@ -20,8 +21,8 @@ struct MarketTestRun {
         prefix = "\(name)-\(stamp)."
         appID = "\(name)-\(stamp)"
         schema = "market_\(stamp)"
-        pg = try await TestServices.connect(schema: schema)
-        broker = KafkaBroker(.servers(TestServices.kafkaBrokers ?? "127.0.0.1:9092"))
+        pg = try await TestDatabase.makeExampleSchema(schema)
+        broker = KafkaBroker(.servers(TestEnvironment.kafkaBrokers ?? "127.0.0.1:9092"))
     }
 
     var raw: String { prefix + "orderbook.raw" }
@@ -49,24 +50,9 @@ struct MarketTestRun {
                 "process", "--topic-prefix", prefix, "--app-id", appID, "--kafka-property", "session.timeout.ms=6000",
                 "--kafka-property", "heartbeat.interval.ms=500", "--kafka-property", "group.instance.id=\(appID)-0",
                 "--instance-id", "\(appID)-0",
-            ] + (database ? ["--timescale-url", TestServices.url(schema: schema)] : []) + arguments,
-            environment: ["TIMESCALE_URL": ""])
-    }
-
-    /// Checks `condition` every 200 ms until it holds; throws with the output of `process` when it ends first
-    /// or `limit` passes.
-    func wait(
-        for process: ExampleProcess, within limit: Duration = .seconds(120), until condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            if let status = process.exitStatus {
-                throw ExampleProcess.Failure(description: "\(process.name) ended (\(status))\n\(process.outputSummary)")
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ExampleProcess.Failure(description: "condition not met within \(limit)\n\(process.outputSummary)")
+            ] + (database ? ["--timescale-url", TestDatabase.url(schema: schema, includingPublic: true)] : [])
+                + arguments,
+            environment: [TestEnvironment.timescaleURLVariable: ""])
     }
 
     /// The records a `process` run read from the raw topic, from its closing summary line
@@ -84,38 +70,17 @@ struct MarketTestRun {
 
     /// Every committed record of `topic`, all partitions, from the beginning to the current end.
     func read(_ topic: String) async throws -> [RawRecord] {
-        let admin = try KafkaAdmin(configuration: broker.configuration)
-        let partitions = try await admin.describeTopic(topic)?.partitions.count ?? 0
-        var records: [RawRecord] = []
-        for partition in 0..<partitions {
-            try await broker.readToEnd(TopicPartition(topic: topic, partition: partition)) { records.append($0.copy()) }
-        }
-        return records
+        try await KafkaTestSupport.readToEnd(topic, on: broker)
     }
 
     /// The group's committed offsets on the raw topic, per partition (partitions without one left out).
     func committedOffsets() async throws -> [Int: Int64] {
-        let consumer = try TestServices.makeConsumer(group: appID)
-        let partitions = (0..<3).map { KafkaTopicPartition(topic: raw, partition: $0) }
-        var offsets: [Int: Int64] = [:]
-        for (partition, offset) in try await consumer.committedOffsets(for: partitions) {
-            if let next = offset.absolute { offsets[partition.partition] = next }
-        }
-        try await consumer.close()
-        return offsets
+        try await KafkaTestSupport.committedOffsets(group: appID, topic: raw, partitions: 3, on: broker)
     }
 
     /// The end of each raw partition: the offset after its last record.
     func rawEndOffsets() async throws -> [Int: Int64] {
-        let consumer = try TestServices.makeConsumer()
-        var offsets: [Int: Int64] = [:]
-        for partition in 0..<3 {
-            offsets[partition] = try await consumer.watermarks(
-                for: KafkaTopicPartition(topic: raw, partition: partition)
-            ).high
-        }
-        try await consumer.close()
-        return offsets
+        try await KafkaTestSupport.endOffsets(raw, partitions: 3, on: broker)
     }
 
     func dropSchema() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import StreamKit
 import StreamKitKafka
+import StreamKitTestSupport
 
 /// One output record per product and window; compared with the reference up to the rounding of sums.
 protocol WindowOutput: Codable, Equatable {
@@ -57,7 +58,7 @@ struct OutputReader {
 
     /// Every record of `topic`, all partitions, `read_committed`, to the end at the time of the call.
     static func records(_ topic: String, partitions: Int = 3) async throws -> [(key: String, value: [UInt8])] {
-        let broker = KafkaBroker(.servers(TestServices.kafkaBrokers ?? ""))
+        let broker = KafkaBroker(.servers(TestEnvironment.kafkaBrokers ?? ""))
         var records: [(key: String, value: [UInt8])] = []
         for partition in 0..<partitions {
             try await broker.readToEnd(TopicPartition(topic: topic, partition: partition)) { view in

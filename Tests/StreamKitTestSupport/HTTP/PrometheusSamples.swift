@@ -1,16 +1,16 @@
 /// The samples of a Prometheus text exposition, looked up by metric name and labels.
-struct PrometheusSamples {
-    struct Sample: Hashable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+package struct PrometheusSamples {
+    package struct Sample: Hashable {
+        package var name: String
+        package var labels: [String: String]
+        package var value: Double
     }
 
-    let samples: [Sample]
+    package let samples: [Sample]
 
     /// Parses `name{label="value",…} number` lines; comments and blank lines are skipped. Label values in these
     /// tests hold no escaped quotes or commas.
-    init(_ text: String) {
+    package init(_ text: String) {
         samples = text.split(separator: "\n").compactMap { line -> Sample? in
             guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
                 let value = Double(line[line.index(after: space)...])
@@ -31,10 +31,17 @@ struct PrometheusSamples {
     }
 
     /// The value of the one sample with this name whose labels include `labels`; `nil` if there is none.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        let matching = samples.filter { sample in
-            sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
-        }
+    package func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+        let matching = self.matching(name, labels)
         return matching.count == 1 ? matching[0].value : nil
+    }
+
+    /// The sum of the samples with this name whose labels include `labels`; 0 if there is none.
+    package func sum(_ name: String, _ labels: [String: String] = [:]) -> Double {
+        matching(name, labels).reduce(0) { $0 + $1.value }
+    }
+
+    private func matching(_ name: String, _ labels: [String: String]) -> [Sample] {
+        samples.filter { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }
     }
 }

@@ -1,15 +1,22 @@
 import Foundation
 
-/// A Schema Registry stand-in for the order-analytics tests, as in StreamKitKafkaTests: Python's `http.server`
-/// on 127.0.0.1, reduced to the two endpoints the examples use (register a subject version, fetch a schema
-/// by id). No real registry runs here; this one is a fake and named so.
-final class RegistryDouble {
-    let url: String
+/// A test double of the Confluent Schema Registry: Python's `http.server` on 127.0.0.1, reduced to the two
+/// endpoints a producer and a consumer use (register a subject version, fetch a schema by id). No real registry
+/// runs here; this one is a fake and named so. It needs `python3`.
+package final class SchemaRegistryTestDouble {
+    /// The double did not start.
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    package let url: String
     private let process: Process
     /// Closing it stops the server: the script exits at the end of its stdin, so it also goes when the tests die.
     private let lifeline = Pipe()
 
-    init() throws {
+    /// Starts the server on a free port.
+    package init() throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.script]
@@ -20,7 +27,7 @@ final class RegistryDouble {
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = stdout.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw ExampleProcess.Failure(description: "the registry double did not start") }
+            guard !chunk.isEmpty else { throw Failure(description: "the registry test double did not start") }
             line += chunk
         }
         url =

@@ -2,25 +2,21 @@ import Foundation
 import StreamKitTimescale
 import Testing
 
-/// The PostgreSQL server the integration tests use: `TIMESCALE_URL`, e.g. from `scripts/postgres start`.
+/// The PostgreSQL server the integration tests use: `TestEnvironment.timescaleURL` (`TIMESCALE_URL`), e.g. from
+/// `scripts/postgres start`.
 ///
 /// Each test works in its own schema (`search_path` set through the connection string's `options`), so
 /// tests run in parallel against one server without seeing each other's tables.
-enum TestDatabase {
-    static let url = ProcessInfo.processInfo.environment["TIMESCALE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-
-    /// Whether `TIMESCALE_URL` is set; tests that need a server are disabled (listed as skipped) otherwise.
-    static var isConfigured: Bool { url != nil }
-
+package enum TestDatabase {
     /// Whether TimescaleDB works on the server: its files are installed and it is in `shared_preload_libraries`
     /// (or already created). Installed but not preloaded, `CREATE EXTENSION` fails, so the server counts as
     /// plain PostgreSQL. TimescaleDB-only tests need it; when it works, it is created in `public` once.
-    static func hasTimescale() async throws -> Bool {
+    package static func hasTimescaleExtension() async throws -> Bool {
         try await timescale.value
     }
 
     private static let timescale = Task<Bool, any Error> {
-        guard isConfigured else { return false }
+        guard TestEnvironment.hasTimescale else { return false }
         let pg = try await connect(schema: "public")
         let usable = try await pg.execute(
             """
@@ -37,48 +33,61 @@ enum TestDatabase {
     }
 
     /// A fresh schema name for one test.
-    static func makeSchemaName(_ test: String) -> String {
-        "sk_\(test)_\(UInt32.random(in: 0...UInt32.max))"
+    package static func makeSchemaName(_ test: String) -> String {
+        TestEnvironment.uniqueSchemaName("sk_\(test)")
     }
 
-    /// The URL with libpq options appended: the test schema as `search_path`, UTC, and an application name.
-    static func url(schema: String, applicationName: String = "streamkit-tests") -> String {
-        let base = url ?? "postgres://postgres@127.0.0.1:5432/postgres"
+    /// The server's URL with libpq options appended: the test schema as `search_path` (followed by `public` when
+    /// `includingPublic`, as the examples' processes use it), UTC, and an application name.
+    package static func url(
+        schema: String, includingPublic: Bool = false, applicationName: String = "streamkit-tests"
+    ) -> String {
+        let base = TestEnvironment.timescaleURL ?? "postgres://postgres@127.0.0.1:5432/postgres"
         let separator = base.contains("?") ? "&" : "?"
+        let searchPath = includingPublic ? "\(schema),public" : schema
         let options =
-            "-c search_path=\(schema) -c TimeZone=UTC"
+            "-c search_path=\(searchPath) -c TimeZone=UTC"
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return base + separator + "options=\(options)&application_name=\(applicationName)"
     }
 
-    /// Connects with `search_path` set to `schema`.
-    static func connect(
-        schema: String, applicationName: String = "streamkit-tests",
+    /// Connects with `search_path` set to `schema` (then `public` when `includingPublic`).
+    package static func connect(
+        schema: String, includingPublic: Bool = false, applicationName: String = "streamkit-tests",
         reconnectPolicy: TimescaleConnection.ReconnectPolicy = .init()
     ) async throws -> TimescaleConnection {
         try await TimescaleConnection.connect(
-            url(schema: schema, applicationName: applicationName), reconnectPolicy: reconnectPolicy)
+            url(schema: schema, includingPublic: includingPublic, applicationName: applicationName),
+            reconnectPolicy: reconnectPolicy)
     }
 
     /// Creates a fresh schema and returns a connection that works in it.
-    static func makeSchema(_ test: String, applicationName: String = "streamkit-tests") async throws -> (
+    package static func makeSchema(_ test: String, applicationName: String = "streamkit-tests") async throws -> (
         TimescaleConnection, String
     ) {
         let schema = makeSchemaName(test)
-        _ = try await hasTimescale()  // creates the extension in `public` before a test's tables ask for it
+        _ = try await hasTimescaleExtension()  // creates the extension in `public` before a test's tables ask for it
         let admin = try await connect(schema: "public")
         try await admin.execute("CREATE SCHEMA \(try SQLIdentifier(schema))")
         return (try await connect(schema: schema, applicationName: applicationName), schema)
     }
 
+    /// Creates `schema` if it does not exist and returns a connection whose `search_path` is `schema`, then
+    /// `public`: as an example's process, given `url(schema:includingPublic:)`, sees the database.
+    package static func makeExampleSchema(_ schema: String) async throws -> TimescaleConnection {
+        let pg = try await connect(schema: schema, includingPublic: true)
+        try await pg.execute("CREATE SCHEMA IF NOT EXISTS \(try SQLIdentifier(schema, setting: "schema"))")
+        return pg
+    }
+
     /// Drops a test schema and everything in it.
-    static func dropSchema(_ schema: String) async throws {
+    package static func dropSchema(_ schema: String) async throws {
         let admin = try await connect(schema: "public")
         try await admin.execute("DROP SCHEMA IF EXISTS \(try SQLIdentifier(schema)) CASCADE")
     }
 
     /// The text of a single-value query, e.g. `SELECT count(*) FROM t`.
-    static func scalar(_ pg: TimescaleConnection, _ query: SQLQuery) async throws -> String? {
+    package static func scalar(_ pg: TimescaleConnection, _ query: SQLQuery) async throws -> String? {
         let rows = try await pg.execute(query)
         try #require(rows.count == 1 && rows.columns.count == 1, "expected one value from \(query)")
         return rows[0][0]
