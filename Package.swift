@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "StreamKit", targets: ["StreamKit"]),
+        .library(name: "StreamKitJSON", targets: ["StreamKitJSON"]),
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .library(name: "StreamKitOperations", targets: ["StreamKitOperations"]),
@@ -32,9 +33,12 @@ let package = Package(
     ],
     targets: [
         // MARK: - Core
+        // The JSON codec stands alone (no StreamKit type, no dependency); the core re-exports it.
+        .target(name: "StreamKitJSON"),
         .target(
             name: "StreamKit",
             dependencies: [
+                "StreamKitJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -112,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "JSONBenchmarks",
             dependencies: [
-                "StreamKit",
+                "StreamKitJSON",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/JSONBenchmarks",
@@ -129,6 +133,10 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .testTarget(
+            name: "StreamKitJSONTests",
+            dependencies: ["StreamKitJSON", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "StreamKitTests",
             dependencies: [

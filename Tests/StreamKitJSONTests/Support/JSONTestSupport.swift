@@ -1,5 +1,5 @@
 import Foundation
-import StreamKit
+import StreamKitJSON
 
 /// Any JSON value, decodable by any `Decoder`: lets a test compare what two decoders saw in a document.
 enum AnyJSON: Decodable, Equatable {
