@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "StreamKit", targets: ["StreamKit"]),
         .library(name: "StreamKitJSON", targets: ["StreamKitJSON"]),
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
+        .library(name: "StreamKitAvro", targets: ["StreamKitAvro"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .library(name: "StreamKitOperations", targets: ["StreamKitOperations"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
@@ -52,8 +53,11 @@ let package = Package(
         // MARK: - Adapters
         .target(
             name: "StreamKitKafka",
-            dependencies: ["StreamKit", "CRdKafka", "CAvro", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StreamKit", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
+        // Avro, the Confluent wire format and the Schema Registry client: apart from the Kafka adapter, so that a
+        // JSON-only Kafka pipeline builds without libavro.
+        .target(name: "StreamKitAvro", dependencies: ["StreamKit", "CAvro"]),
         .target(
             name: "StreamKitTimescale",
             dependencies: ["StreamKit", "CLibPQ", .product(name: "Logging", package: "swift-log")]
@@ -99,6 +103,7 @@ let package = Package(
             dependencies: [
                 "StreamKit",
                 "StreamKitKafka",
+                "StreamKitAvro",
                 "StreamKitTimescale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -125,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "AvroBenchmarks",
             dependencies: [
-                "StreamKitKafka",
+                "StreamKitAvro",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/AvroBenchmarks",
@@ -146,6 +151,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StreamKitKafkaTests", dependencies: ["StreamKitKafka"]),
+        .testTarget(name: "StreamKitAvroTests", dependencies: ["StreamKitAvro"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale"]),
         .testTarget(
             name: "StreamKitOperationsTests",
@@ -171,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport",
+                "StreamKit", "StreamKitKafka", "StreamKitAvro", "StreamKitTimescale", "ExampleSupport",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -179,14 +185,16 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// An example program in `Sources/Examples/<name>`: the library targets, the shared example support, operations
-/// (metrics, health, graceful shutdown) and the command-line parser, plus whatever else the example needs.
+/// An example program in `Sources/Examples/<name>`: the library targets (Avro included, for the examples'
+/// `--format avro`), the shared example support, operations (metrics, health, graceful shutdown) and the
+/// command-line parser, plus whatever else the example needs.
 func example(_ name: String, extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
         dependencies: [
             "StreamKit",
             "StreamKitKafka",
+            "StreamKitAvro",
             "StreamKitTimescale",
             "StreamKitOperations",
             "ExampleSupport",

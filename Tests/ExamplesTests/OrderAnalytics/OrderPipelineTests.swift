@@ -1,5 +1,5 @@
 import Foundation
-import StreamKitKafka
+import StreamKitAvro
 import StreamKitTimescale
 import Testing
 

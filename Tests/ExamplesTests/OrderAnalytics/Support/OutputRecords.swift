@@ -1,5 +1,6 @@
 import Foundation
 import StreamKit
+import StreamKitAvro
 import StreamKitKafka
 
 /// One output record per product and window; compared with the reference up to the rounding of sums.

@@ -2,7 +2,7 @@ import Foundation
 import StreamKit
 import Testing
 
-@testable import StreamKitKafka
+@testable import StreamKitAvro
 
 // Needs python3 for the registry test double; listed as skipped by name where it is missing.
 @Suite("Schema Registry client", .enabled(if: hasPython, "python3 is needed for SchemaRegistryTestDouble"))
