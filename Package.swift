@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "StreamKit", targets: ["StreamKit"]),
+        .library(name: "StreamKitJSON", targets: ["StreamKitJSON"]),
         .library(name: "StreamKitKafka", targets: ["StreamKitKafka"]),
+        .library(name: "StreamKitAvro", targets: ["StreamKitAvro"]),
         .library(name: "StreamKitTimescale", targets: ["StreamKitTimescale"]),
         .library(name: "StreamKitOperations", targets: ["StreamKitOperations"]),
         .executable(name: "market-pipeline", targets: ["MarketPipeline"]),
@@ -33,9 +35,12 @@ let package = Package(
     ],
     targets: [
         // MARK: - Core
+        // The JSON codec stands alone (no StreamKit type, no dependency); the core re-exports it.
+        .target(name: "StreamKitJSON"),
         .target(
             name: "StreamKit",
             dependencies: [
+                "StreamKitJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -49,8 +54,11 @@ let package = Package(
         // MARK: - Adapters
         .target(
             name: "StreamKitKafka",
-            dependencies: ["StreamKit", "CRdKafka", "CAvro", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StreamKit", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
+        // Avro, the Confluent wire format and the Schema Registry client: apart from the Kafka adapter, so that a
+        // JSON-only Kafka pipeline builds without libavro.
+        .target(name: "StreamKitAvro", dependencies: ["StreamKit", "CAvro"]),
         .target(
             name: "StreamKitTimescale",
             dependencies: ["StreamKit", "CLibPQ", .product(name: "Logging", package: "swift-log")]
@@ -98,6 +106,7 @@ let package = Package(
             dependencies: [
                 "StreamKit",
                 "StreamKitKafka",
+                "StreamKitAvro",
                 "StreamKitTimescale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -115,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "JSONBenchmarks",
             dependencies: [
-                "StreamKit",
+                "StreamKitJSON",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/JSONBenchmarks",
@@ -124,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "AvroBenchmarks",
             dependencies: [
-                "StreamKitKafka",
+                "StreamKitAvro",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/AvroBenchmarks",
@@ -140,6 +149,12 @@ let package = Package(
             path: "Tests/StreamKitTestSupport"
         ),
         .testTarget(
+            name: "StreamKitJSONTests",
+            dependencies: [
+                "StreamKitJSON", "StreamKitTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
             name: "StreamKitTests",
             dependencies: [
                 "StreamKit", "StreamKitTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -153,6 +168,7 @@ let package = Package(
                 "StreamKitKafka", "StreamKitTestSupport", .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "StreamKitAvroTests", dependencies: ["StreamKitAvro", "StreamKitTestSupport"]),
         .testTarget(name: "StreamKitTimescaleTests", dependencies: ["StreamKitTimescale", "StreamKitTestSupport"]),
         .testTarget(
             name: "StreamKitOperationsTests",
@@ -178,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "StreamKit", "StreamKitKafka", "StreamKitTimescale", "ExampleSupport", "StreamKitTestSupport",
+                "StreamKit", "StreamKitKafka", "StreamKitAvro", "StreamKitTimescale", "ExampleSupport",
+                "StreamKitTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -186,14 +203,16 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// An example program in `Sources/Examples/<name>`: the library targets, the shared example support, operations
-/// (metrics, health, graceful shutdown) and the command-line parser, plus whatever else the example needs.
+/// An example program in `Sources/Examples/<name>`: the library targets (Avro included, for the examples'
+/// `--format avro`), the shared example support, operations (metrics, health, graceful shutdown) and the
+/// command-line parser, plus whatever else the example needs.
 func example(_ name: String, extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
         dependencies: [
             "StreamKit",
             "StreamKitKafka",
+            "StreamKitAvro",
             "StreamKitTimescale",
             "StreamKitOperations",
             "ExampleSupport",

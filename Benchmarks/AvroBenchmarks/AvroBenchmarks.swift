@@ -1,6 +1,6 @@
 import Benchmark
 import StreamKit
-import StreamKitKafka
+import StreamKitAvro
 
 /// The order event of DESIGN.md section 5 (`order_events`), two items per order.
 struct OrderEvent: Codable, Sendable {

@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import StreamKit
+import StreamKitJSON
 
 /// The market tick of DESIGN.md section 5, with synthesized keys (snake_case comes from the key mapping).
 struct Tick: Codable {

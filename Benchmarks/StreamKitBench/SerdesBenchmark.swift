@@ -1,6 +1,6 @@
 import ArgumentParser
 import StreamKit
-import StreamKitKafka
+import StreamKitAvro
 
 /// `streamkit-bench serdes`: JSON and Avro records/s on the market tick, one core, no broker.
 struct SerdesBenchmark: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ExampleSupport
 import StreamKit
-import StreamKitKafka
+import StreamKitAvro
 
 /// `--topic-prefix`, `--app-id` and `--format`: which topics and application id the commands use and how tick
 /// values are encoded.

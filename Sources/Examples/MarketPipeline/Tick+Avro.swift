@@ -1,4 +1,4 @@
-import StreamKitKafka
+import StreamKitAvro
 
 extension Tick {
     /// The Avro schema of a tick: the JSON fields, with the same names and types.

@@ -1,4 +1,5 @@
 import Foundation
+import StreamKitJSON
 
 extension Serde where Value: Codable & Sendable {
     /// JSON through `Codable`, with snake_case field names on the wire (`tsEventMs` ⇄ `ts_event_ms`).

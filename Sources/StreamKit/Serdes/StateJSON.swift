@@ -1,3 +1,5 @@
+import StreamKitJSON
+
 /// The JSON coding of changelog keys and values: StreamKit's own coder, which writes fields in declaration order,
 /// so equal keys are equal bytes in every process (log compaction depends on it). Repartition topics use the
 /// value's `Serde.json` instead (see `keyBy`).

@@ -1,4 +1,5 @@
 import Foundation
+import StreamKitAvro
 import StreamKitKafka
 import StreamKitTestSupport
 import StreamKitTimescale

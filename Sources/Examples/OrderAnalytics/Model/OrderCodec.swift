@@ -1,6 +1,6 @@
 import ArgumentParser
 import StreamKit
-import StreamKitKafka
+import StreamKitAvro
 
 /// How the example's values are written: JSON, or Avro in the Confluent wire format through a Schema Registry.
 ///

@@ -1,4 +1,4 @@
-import StreamKitKafka
+import StreamKitAvro
 
 /// The Avro schemas of the example's topics, in the field names and types of their JSON form.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import StreamKit
+import StreamKitAvro
 import StreamKitKafka
 import StreamKitTestSupport
 

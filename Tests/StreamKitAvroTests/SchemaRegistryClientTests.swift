@@ -1,8 +1,9 @@
 import Foundation
 import StreamKit
+import StreamKitTestSupport
 import Testing
 
-@testable import StreamKitKafka
+@testable import StreamKitAvro
 
 // Needs python3 for the registry test double; listed as skipped by name where it is missing.
 @Suite("Schema Registry client", .enabled(if: hasPython, "python3 is needed for SchemaRegistryTestDouble"))

@@ -2,7 +2,7 @@ import Foundation
 import StreamKit
 import Testing
 
-@testable import StreamKitKafka
+@testable import StreamKitAvro
 
 @Suite("Avro binary codec")
 struct AvroCodecTests {

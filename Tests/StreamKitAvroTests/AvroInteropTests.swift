@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import StreamKitKafka
+@testable import StreamKitAvro
 
 // fastavro (PyPI) is the independent implementation; installed with pip when missing, else skipped by name.
 @Suite("Avro interop with fastavro", .enabled(if: hasFastavro, "python3 with fastavro (pip install fastavro) is needed"))

@@ -2,7 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 
-@testable import StreamKit
+@testable import StreamKitJSON
 
 @Suite("JSON encoder")
 struct JSONEncoderTests {

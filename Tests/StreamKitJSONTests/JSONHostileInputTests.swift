@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import StreamKit
+import StreamKitTestSupport
+@testable import StreamKitJSON
 
 /// Documents made to exhaust a consumer: each fails at once, at the limit, with an error that says why.
 @Suite("JSON hostile inputs")

@@ -2,7 +2,8 @@ import Foundation
 import PropertyBased
 import Testing
 
-@testable import StreamKit
+import StreamKitTestSupport
+@testable import StreamKitJSON
 
 /// Random nested `Codable` values, built deterministically from a seed the property checker chooses.
 struct Sample: Codable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import StreamKitKafka
+import StreamKitAvro
 
 /// The order event of DESIGN.md section 5 (`order_events`).
 struct OrderEvent: Codable, Equatable, Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import StreamKit
+@testable import StreamKitJSON
 
 /// JSONTestSuite-style cases: `y_` documents must be accepted (and read as Foundation reads them), `n_`
 /// documents rejected with the kind of error and the byte offset worked out by hand.

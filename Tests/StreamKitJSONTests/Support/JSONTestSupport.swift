@@ -1,5 +1,6 @@
 import Foundation
-import StreamKit
+import StreamKitJSON
+import StreamKitTestSupport
 
 /// Any JSON value, decodable by any `Decoder`: lets a test compare what two decoders saw in a document.
 enum AnyJSON: Decodable, Equatable {
@@ -38,18 +39,6 @@ enum AnyJSON: Decodable, Equatable {
                 self = .number(try value.decode(Double.self))
             }
         }
-    }
-}
-
-/// A deterministic random source seeded by the property-based generator, so every failure is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

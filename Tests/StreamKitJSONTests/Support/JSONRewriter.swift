@@ -1,3 +1,5 @@
+import StreamKitTestSupport
+
 /// Rewrites a valid JSON document without changing what it means: object members in another order, unknown
 /// members added, whitespace between tokens. Literals are copied byte for byte, so numbers and escapes are
 /// untouched.

@@ -3,7 +3,8 @@ import PropertyBased
 import Synchronization
 import Testing
 
-@testable import StreamKit
+import StreamKitTestSupport
+@testable import StreamKitJSON
 
 /// Counts how often its `init(from:)` runs: once when the streaming path reads the document, twice when it hands
 /// the document to the tape path. Only `anInOrderRecordIsReadInOnePass` decodes it, so the count is its own.

@@ -1,0 +1,16 @@
+/// A deterministic random source for property tests, seeded and printed by each test so a failure can be replayed.
+package struct SplitMix64: RandomNumberGenerator {
+    package var state: UInt64
+
+    /// Starts the sequence at `state` (the seed).
+    package init(state: UInt64) { self.state = state }
+
+    /// The next 64 random bits.
+    package mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
