@@ -16,7 +16,6 @@ let package = Package(
         .executable(name: "event-persistence", targets: ["EventPersistence"]),
         .executable(name: "order-analytics", targets: ["OrderAnalytics"]),
         .executable(name: "quick-start", targets: ["QuickStart"]),
-        .executable(name: "streamkit-bench", targets: ["StreamKitBench"]),
         // The chaos suite's worker (Tests/ExamplesTests/Chaos runs it as separate processes).
         .executable(name: "streamkit-chaos-worker", targets: ["ChaosWorker"]),
     ],
@@ -27,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         // Tests only: ExamplesTests parses docker-compose.yml and the deploy/ configuration.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
         // Operations: metrics export, health endpoints, graceful shutdown (StreamKitOperations).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -99,46 +97,6 @@ let package = Package(
         example("OrderAnalytics", extra: [.product(name: "Hummingbird", package: "hummingbird")]),
         // The one-file quick start names only the libraries a user's own package would.
         .executableTarget(name: "QuickStart", dependencies: ["StreamKit", "StreamKitKafka"], path: "Sources/Examples/QuickStart"),
-
-        // MARK: - Benchmarks
-        .executableTarget(
-            name: "StreamKitBench",
-            dependencies: [
-                "StreamKit",
-                "StreamKitKafka",
-                "StreamKitAvro",
-                "StreamKitTimescale",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Benchmarks/StreamKitBench"
-        ),
-        .executableTarget(
-            name: "DataFrameBenchmarks",
-            dependencies: [
-                "StreamKit",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/DataFrameBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "JSONBenchmarks",
-            dependencies: [
-                "StreamKitJSON",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/JSONBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "AvroBenchmarks",
-            dependencies: [
-                "StreamKitAvro",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/AvroBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
 
         // MARK: - Tests
         // The one copy of the test helpers (environment, waiting, reading topics back, fixtures, test doubles),
