@@ -96,7 +96,8 @@ let package = Package(
         example("EventPersistence"),
         example("OrderAnalytics", extra: [.product(name: "Hummingbird", package: "hummingbird")]),
         // The one-file quick start names only the libraries a user's own package would.
-        .executableTarget(name: "QuickStart", dependencies: ["StreamKit", "StreamKitKafka"], path: "Sources/Examples/QuickStart"),
+        .executableTarget(
+            name: "QuickStart", dependencies: ["StreamKit", "StreamKitKafka"], path: "Sources/Examples/QuickStart"),
 
         // MARK: - Tests
         // The one copy of the test helpers (environment, waiting, reading topics back, fixtures, test doubles),
@@ -109,7 +110,8 @@ let package = Package(
         .testTarget(
             name: "StreamKitJSONTests",
             dependencies: [
-                "StreamKitJSON", "StreamKitTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                "StreamKitJSON", "StreamKitTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

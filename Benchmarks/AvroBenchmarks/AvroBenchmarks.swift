@@ -16,19 +16,22 @@ struct OrderEvent: Codable, Sendable {
     var tsEventMs: Int64
 }
 
-let orderSchema = try! AvroSchema(json: """
-    {"type":"record","name":"OrderEvent","fields":[
-      {"name":"order_id","type":"string"},
-      {"name":"user_id","type":"string"},
-      {"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[
-        {"name":"product_id","type":"string"},{"name":"quantity","type":"int"},{"name":"price","type":"double"}]}}},
-      {"name":"total","type":"double"},
-      {"name":"ts_event_ms","type":{"type":"long","logicalType":"timestamp-millis"}}]}
-    """)
+let orderSchema = try! AvroSchema(
+    json: """
+        {"type":"record","name":"OrderEvent","fields":[
+          {"name":"order_id","type":"string"},
+          {"name":"user_id","type":"string"},
+          {"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[
+            {"name":"product_id","type":"string"},{"name":"quantity","type":"int"},{"name":"price","type":"double"}]}}},
+          {"name":"total","type":"double"},
+          {"name":"ts_event_ms","type":{"type":"long","logicalType":"timestamp-millis"}}]}
+        """)
 
 let order = OrderEvent(
     orderId: "ord-000123456", userId: "user-4711",
-    items: [.init(productId: "sku-1001", quantity: 2, price: 19.99), .init(productId: "sku-2002", quantity: 1, price: 5.5)],
+    items: [
+        .init(productId: "sku-1001", quantity: 2, price: 19.99), .init(productId: "sku-2002", quantity: 1, price: 5.5),
+    ],
     total: 45.48, tsEventMs: 1_763_800_000_123)
 
 let benchmarks: @Sendable () -> Void = {

@@ -54,10 +54,11 @@ struct PersistenceLatencyBenchmark: AsyncParsableCommand {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = [
-            "--demo-events", "\(rate * seconds)", "--demo-rate", "\(rate)", "--timescale-url",
-            Psql.url(conninfo, schema: schema), "--no-metrics",
-        ] + (commitIntervalMs.map { ["--commit-interval-ms", "\($0)"] } ?? [])
+        process.arguments =
+            [
+                "--demo-events", "\(rate * seconds)", "--demo-rate", "\(rate)", "--timescale-url",
+                Psql.url(conninfo, schema: schema), "--no-metrics",
+            ] + (commitIntervalMs.map { ["--commit-interval-ms", "\($0)"] } ?? [])
         // Without KAFKA_BROKERS the example runs on its embedded cluster.
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "KAFKA_BROKERS" }
         process.standardOutput = FileHandle.nullDevice
@@ -92,7 +93,8 @@ struct PersistenceLatencyBenchmark: AsyncParsableCommand {
         try resultsFile.emit([
             BenchResult(
                 section: .persistence,
-                figure: "event-persistence, produce → row visible at \(Format.grouped(rate)) events/s (embedded cluster)",
+                figure:
+                    "event-persistence, produce → row visible at \(Format.grouped(rate)) events/s (embedded cluster)",
                 recordsPerSecond: Double(rate), p50Milliseconds: Double(percentile(0.5)),
                 p99Milliseconds: Double(p99), target: "p99 < 50 ms", isTargetMet: p99 < 50,
                 note: "\(Format.grouped(latencies.count)) rows timed over \(seconds) s; max \(latencies.last!) ms; "

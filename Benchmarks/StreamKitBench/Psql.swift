@@ -20,7 +20,9 @@ enum Psql {
         if let password {
             process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 }
         }
-        process.arguments = ["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", dbname, "--command", command]
+        process.arguments = [
+            "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", dbname, "--command", command,
+        ]
         let started = ContinuousClock.now
         try process.run()
         process.waitUntilExit()

@@ -112,9 +112,12 @@ struct TimescaleBenchmark: AsyncParsableCommand {
                     recordsPerSecond: Format.perSecond(rows, psqlTime),
                     note: "StreamKit's COPY reaches \(Format.percent(ratio)) of it"),
                 BenchResult(
-                    section: .timescale, figure: "psql \\copy, CSV, into a table with the primary key (symbol, sequence)",
+                    section: .timescale,
+                    figure: "psql \\copy, CSV, into a table with the primary key (symbol, sequence)",
                     recordsPerSecond: Format.perSecond(rows, keyedTime),
-                    note: "the ceiling for keyed writes; the sink's upsert path reaches \(Format.percent(upsertRatio)) of it"),
+                    note:
+                        "the ceiling for keyed writes; the sink's upsert path reaches \(Format.percent(upsertRatio)) of it"
+                ),
             ]
         } else {
             report.add("psql \\copy", "psql not found; skipped")

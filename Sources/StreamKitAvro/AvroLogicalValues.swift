@@ -23,7 +23,8 @@ enum AvroLogicalValues {
 
     /// The unscaled value of `decimal` (`12.34` at scale 2 → 1234) as big-endian two's complement, the
     /// shortest form for `bytes` or sign-extended to `size` for `fixed`.
-    static func unscaledBytes(of decimal: Decimal, scale: Int, precision: Int, size: Int?) throws(AvroError) -> [UInt8] {
+    static func unscaledBytes(of decimal: Decimal, scale: Int, precision: Int, size: Int?) throws(AvroError) -> [UInt8]
+    {
         var scaled = decimal
         for _ in 0..<scale { scaled *= 10 }
         let text = scaled.description

@@ -15,7 +15,8 @@ extension Serde where Value: Codable & Sendable {
     ///
     /// The first record per schema id makes one blocking registry request; see `SchemaRegistryClient` for how
     /// to prefetch instead.
-    public static func avro(schema: AvroSchema, registry: SchemaRegistryClient, subject: String? = nil) -> Serde<Value> {
+    public static func avro(schema: AvroSchema, registry: SchemaRegistryClient, subject: String? = nil) -> Serde<Value>
+    {
         let subject = subject ?? schema.name
         let encoder = AvroEncoder(schema: schema)
         let decoders = AvroDecoderCache(reader: schema, registry: registry)
@@ -73,7 +74,8 @@ final class AvroDecoderCache: Sendable {
         do {
             decoder = try AvroDecoder(writer: writer.isEquivalent(to: reader) ? reader : writer, reader: reader)
         } catch {
-            throw SerdeError(reason: "Avro schema id \(id) cannot be read as \(reader.name): \(error.reason)", field: error.field)
+            throw SerdeError(
+                reason: "Avro schema id \(id) cannot be read as \(reader.name): \(error.reason)", field: error.field)
         }
         decoders.withLock { $0[id] = decoder }
         return decoder

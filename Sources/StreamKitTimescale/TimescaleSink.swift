@@ -84,7 +84,8 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
 
     private init(
         table: TimescaleTable, connection: TimescaleConnection, guarantee: TimescaleSinkGuarantee, batchSize: Int,
-        maxBatchAge: Duration?, maxAttempts: Int, logger: Logger, makeRow: @escaping @Sendable (Value) throws -> TimescaleRow
+        maxBatchAge: Duration?, maxAttempts: Int, logger: Logger,
+        makeRow: @escaping @Sendable (Value) throws -> TimescaleRow
     ) throws(TimescaleError) {
         guard batchSize >= 1 else { throw .configuration("batchSize", "use at least 1 row") }
         if let maxBatchAge, maxBatchAge <= .zero {
@@ -297,7 +298,8 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
         if let group = guarantee.consumerGroup {
             guard checkpoint.group == group else {
                 throw TimescaleError.configuration(
-                    "guarantee", "the sink stores offsets for group \"\(group)\" but app \"\(checkpoint.group)\" flushed it")
+                    "guarantee",
+                    "the sink stores offsets for group \"\(group)\" but app \"\(checkpoint.group)\" flushed it")
             }
             offsets = checkpoint.nextOffsets.sorted { $0.key < $1.key }.map { partition, next in
                 TimescaleOffset(

@@ -22,8 +22,11 @@ struct AvroCodecTests {
         #expect(try encode(Holder(v: Int64(64)), field(#""long""#)) == [0x80, 0x01])
         #expect(try encode(Holder(v: Int64(-65)), field(#""long""#)) == [0x81, 0x01])
         // A record is its fields in order: long 1 (0x02), string "foo" = length 3 (0x06) then the UTF-8 bytes.
-        #expect(try encode(Pair(a: 1, b: "foo"), #"{"type":"record","name":"P","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}"#)
-            == [0x02, 0x06, 0x66, 0x6F, 0x6F])
+        #expect(
+            try encode(
+                Pair(a: 1, b: "foo"),
+                #"{"type":"record","name":"P","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}"#)
+                == [0x02, 0x06, 0x66, 0x6F, 0x6F])
         // double 1.0 = 0x3FF0000000000000, little-endian.
         #expect(try encode(Holder(v: 1.0), field(#""double""#)) == [0, 0, 0, 0, 0, 0, 0xF0, 0x3F])
         #expect(try encode(Holder(v: true), field(#""boolean""#)) == [0x01])
@@ -31,20 +34,29 @@ struct AvroCodecTests {
         #expect(try encode(Holder<String?>(v: nil), field(#"["null","string"]"#)) == [0x00])
         #expect(try encode(Holder<String?>(v: "a"), field(#"["null","string"]"#)) == [0x02, 0x02, 0x61])
         // Array of int [1, 2]: one block of count 2 (0x04), items 0x02 0x04, end of blocks 0x00.
-        #expect(try encode(Holder(v: [Int32(1), 2]), field(#"{"type":"array","items":"int"}"#)) == [0x04, 0x02, 0x04, 0x00])
+        #expect(
+            try encode(Holder(v: [Int32(1), 2]), field(#"{"type":"array","items":"int"}"#)) == [0x04, 0x02, 0x04, 0x00])
         // Map {"k": 1}: count 1 (0x02), key "k" (0x02 0x6B), value 1 (0x02), end 0x00.
-        #expect(try encode(Holder(v: ["k": 1]), field(#"{"type":"map","values":"int"}"#)) == [0x02, 0x02, 0x6B, 0x02, 0x00])
+        #expect(
+            try encode(Holder(v: ["k": 1]), field(#"{"type":"map","values":"int"}"#)) == [0x02, 0x02, 0x6B, 0x02, 0x00])
         // Enum: the symbol's index as a long, SELL = 1 → 0x02.
-        #expect(try encode(Holder(v: Side.sell), field(#"{"type":"enum","name":"S","symbols":["BUY","SELL"]}"#)) == [0x02])
+        #expect(
+            try encode(Holder(v: Side.sell), field(#"{"type":"enum","name":"S","symbols":["BUY","SELL"]}"#)) == [0x02])
         // Fixed: the bytes, no length.
-        #expect(try encode(Holder(v: [UInt8]([1, 2])), field(#"{"type":"fixed","name":"F","size":2}"#)) == [0x01, 0x02])
+        #expect(
+            try encode(Holder(v: [UInt8]([1, 2])), field(#"{"type":"fixed","name":"F","size":2}"#)) == [0x01, 0x02])
         // decimal(4,2) 12.34: unscaled 1234 = 0x04D2, two bytes (length 0x04); -0.01: unscaled -1 = 0xFF.
         let decimal = #"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#
         #expect(try encode(Holder(v: Decimal(string: "12.34")!), field(decimal)) == [0x04, 0x04, 0xD2])
         #expect(try encode(Holder(v: Decimal(string: "-0.01")!), field(decimal)) == [0x02, 0xFF])
         // timestamp-millis 1 s = 1000 ms → zig-zag 2000 = 0b1111_1010000 → 0xD0 0x0F; date 1970-01-02 = day 1 → 0x02.
-        #expect(try encode(Holder(v: Date(timeIntervalSince1970: 1)), field(#"{"type":"long","logicalType":"timestamp-millis"}"#)) == [0xD0, 0x0F])
-        #expect(try encode(Holder(v: Date(timeIntervalSince1970: 86_400)), field(#"{"type":"int","logicalType":"date"}"#)) == [0x02])
+        #expect(
+            try encode(
+                Holder(v: Date(timeIntervalSince1970: 1)), field(#"{"type":"long","logicalType":"timestamp-millis"}"#))
+                == [0xD0, 0x0F])
+        #expect(
+            try encode(Holder(v: Date(timeIntervalSince1970: 86_400)), field(#"{"type":"int","logicalType":"date"}"#))
+                == [0x02])
     }
 
     @Test func everySupportedTypeRoundTrips() throws {
@@ -76,7 +88,9 @@ struct AvroCodecTests {
                 try container.encode(a, forKey: .a)
             }
         }
-        let bytes = try encode(Reversed(a: 1, b: "foo"), #"{"type":"record","name":"P","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}"#)
+        let bytes = try encode(
+            Reversed(a: 1, b: "foo"),
+            #"{"type":"record","name":"P","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}"#)
         #expect(bytes == [0x02, 0x06, 0x66, 0x6F, 0x6F])
     }
 
@@ -90,21 +104,27 @@ struct AvroCodecTests {
         }
         #expect { try AvroSchema(json: "not json") } throws: { ($0 as? AvroError)?.code == .invalidSchema }
         // libavro accepts this one; StreamKit checks the default against its type.
-        #expect { try AvroSchema(json: #"{"type":"record","name":"R","fields":[{"name":"n","type":"int","default":"x"}]}"#) } throws: {
+        #expect {
+            try AvroSchema(json: #"{"type":"record","name":"R","fields":[{"name":"n","type":"int","default":"x"}]}"#)
+        } throws: {
             ($0 as? AvroError)?.reason.contains("default") == true
         }
     }
 
     @Test func anOldWriterIsReadWithANewReaderThatAddedADefaultedFieldAndDroppedOne() throws {
-        struct OrderV2: Codable, Equatable { var orderId: String; var total: Double; var currency: String; var coupon: String? }
-        let v1 = try AvroSchema(json: #"""
-            {"type":"record","name":"Order","fields":[{"name":"order_id","type":"string"},{"name":"legacy","type":"long"},
-              {"name":"total","type":"double"}]}
-            """#)
-        let v2 = try AvroSchema(json: #"""
-            {"type":"record","name":"Order","fields":[{"name":"order_id","type":"string"},{"name":"total","type":"double"},
-              {"name":"currency","type":"string","default":"EUR"},{"name":"coupon","type":["null","string"],"default":null}]}
-            """#)
+        struct OrderV2: Codable, Equatable {
+            var orderId: String; var total: Double; var currency: String; var coupon: String?
+        }
+        let v1 = try AvroSchema(
+            json: #"""
+                {"type":"record","name":"Order","fields":[{"name":"order_id","type":"string"},{"name":"legacy","type":"long"},
+                  {"name":"total","type":"double"}]}
+                """#)
+        let v2 = try AvroSchema(
+            json: #"""
+                {"type":"record","name":"Order","fields":[{"name":"order_id","type":"string"},{"name":"total","type":"double"},
+                  {"name":"currency","type":"string","default":"EUR"},{"name":"coupon","type":["null","string"],"default":null}]}
+                """#)
         struct OrderV1: Codable { var orderId: String; var legacy: Int64; var total: Double }
         let old = try AvroEncoder(schema: v1).encode(OrderV1(orderId: "o-1", legacy: 7, total: 2.5))
         let decoded = try AvroDecoder(writer: v1, reader: v2).decode(OrderV2.self, from: old)
@@ -113,7 +133,8 @@ struct AvroCodecTests {
 
     @Test func aReaderFieldWithoutDefaultThatTheWriterLacksIsRefused() throws {
         let v1 = try AvroSchema(json: #"{"type":"record","name":"O","fields":[{"name":"a","type":"long"}]}"#)
-        let v2 = try AvroSchema(json: #"{"type":"record","name":"O","fields":[{"name":"a","type":"long"},{"name":"b","type":"long"}]}"#)
+        let v2 = try AvroSchema(
+            json: #"{"type":"record","name":"O","fields":[{"name":"a","type":"long"},{"name":"b","type":"long"}]}"#)
         #expect { try AvroDecoder(writer: v1, reader: v2) } throws: { error in
             let error = error as? AvroError
             return error?.code == .incompatibleSchemas && error?.field == "b"
@@ -129,7 +150,9 @@ struct AvroCodecTests {
         }
         #expect(throws: SerdeError.self) { try decoder.decode(OrderEvent.self, from: bytes + [0]) }
         // order_id claims 2^62 bytes; items claims an absurd count.
-        #expect(throws: SerdeError.self) { try decoder.decode(OrderEvent.self, from: [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]) }
+        #expect(throws: SerdeError.self) {
+            try decoder.decode(OrderEvent.self, from: [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
+        }
         let error = try #require(throws: SerdeError.self) {
             try decoder.decode(OrderEvent.self, from: [0x02, 0x61, 0x02, 0x62, 0xFE, 0xFF, 0xFF, 0x7F])
         }
@@ -160,6 +183,8 @@ struct AvroCodecTests {
         #expect { try [UInt8]([1, 0, 0, 0, 1]).withUnsafeBytes { try ConfluentWireFormat.parseHeader($0) } } throws: {
             ($0 as? SerdeError)?.reason.contains("magic byte is 1") == true
         }
-        #expect(throws: SerdeError.self) { try [UInt8]([0, 0]).withUnsafeBytes { try ConfluentWireFormat.parseHeader($0) } }
+        #expect(throws: SerdeError.self) {
+            try [UInt8]([0, 0]).withUnsafeBytes { try ConfluentWireFormat.parseHeader($0) }
+        }
     }
 }

@@ -39,7 +39,9 @@ struct SchemaRegistryClientTests {
         let registry = try SchemaRegistryClient(url: double.url)
         let notFound = try await #require(throws: SchemaRegistryError.self) { try await registry.schema(id: 99) }
         #expect(notFound.errorCode == 40403 && notFound.httpStatus == 404 && notFound.message == "Schema 99 not found")
-        let noSubject = try await #require(throws: SchemaRegistryError.self) { try await registry.latestVersion(subject: "nope") }
+        let noSubject = try await #require(throws: SchemaRegistryError.self) {
+            try await registry.latestVersion(subject: "nope")
+        }
         #expect(noSubject.errorCode == 40401)
         #expect(noSubject.description.contains("GET /subjects/nope/versions/latest"))
     }
@@ -50,16 +52,21 @@ struct SchemaRegistryClientTests {
         let good = try SchemaRegistryClient(url: double.url, credentials: .init(username: "alice", password: "s3cret"))
         _ = try await good.register(schema, subject: "s")
         let bad = try SchemaRegistryClient(url: double.url, credentials: .init(username: "alice", password: "wrong-pw"))
-        let error = try await #require(throws: SchemaRegistryError.self) { try await bad.register(schema, subject: "s") }
+        let error = try await #require(throws: SchemaRegistryError.self) {
+            try await bad.register(schema, subject: "s")
+        }
         #expect(error.httpStatus == 401 && error.errorCode == 40101)
         #expect(!error.description.contains("wrong-pw") && !"\(error)".contains("wrong-pw"))
     }
 
     @Test func configurationIsValidatedWhenTheClientIsMade() {
         #expect(throws: SchemaRegistryError.self) { try SchemaRegistryClient(url: "ftp://registry") }
-        #expect(throws: SchemaRegistryError.self) { try SchemaRegistryClient(url: "http://registry:8081", security: .requireTLS) }
         #expect(throws: SchemaRegistryError.self) {
-            try SchemaRegistryClient(url: "http://registry.example:8081", credentials: .init(username: "u", password: "p"))
+            try SchemaRegistryClient(url: "http://registry:8081", security: .requireTLS)
+        }
+        #expect(throws: SchemaRegistryError.self) {
+            try SchemaRegistryClient(
+                url: "http://registry.example:8081", credentials: .init(username: "u", password: "p"))
         }
         #expect(throws: SchemaRegistryError.self) { try SchemaRegistryClient(url: "https://u:p@registry") }
     }
@@ -67,7 +74,8 @@ struct SchemaRegistryClientTests {
     @Test func theSerdeFramesValuesAndFetchesEachWriterSchemaOnce() async throws {
         let double = try SchemaRegistryTestDouble()
         let registry = try SchemaRegistryClient(url: double.url)
-        let producer = Serde<OrderEvent>.avro(schema: try AvroSchema(json: orderSchemaJSON), registry: registry, subject: "orders-value")
+        let producer = Serde<OrderEvent>.avro(
+            schema: try AvroSchema(json: orderSchemaJSON), registry: registry, subject: "orders-value")
         let bytes = try producer.encode(sampleOrder)
         #expect(Array(bytes.prefix(5)) == [0, 0, 0, 0, 1])  // magic byte, schema id 1 big-endian
 
@@ -75,7 +83,9 @@ struct SchemaRegistryClientTests {
         struct OrderV2: Codable, Equatable { var orderId: String; var total: Double; var currency: String }
         let consumer = Serde<OrderV2>.avro(
             schema: try AvroSchema(json: orderV2JSON), registry: try SchemaRegistryClient(url: double.url))
-        for _ in 0..<50 { #expect(try consumer.decode(bytes) == OrderV2(orderId: "o-1", total: 22.25, currency: "EUR")) }
+        for _ in 0..<50 {
+            #expect(try consumer.decode(bytes) == OrderV2(orderId: "o-1", total: 22.25, currency: "EUR"))
+        }
         #expect(try await double.stats()["GET /schemas/ids/1"] == 1)
 
         let unknown = try #require(throws: SerdeError.self) { try consumer.decode([0, 0, 0, 0, 42, 0]) }
@@ -95,7 +105,8 @@ struct SchemaRegistryClientTests {
         let h = try PipelineHarness(app)
 
         try h.sendRaw(topic: "order_events", key: Array("k".utf8), value: [7, 0, 0, 0, 1, 2], timestamp: .at(.zero))
-        try h.sendRaw(topic: "order_events", key: Array("k".utf8), value: [0, 0, 0, 0, 77, 2, 0x61], timestamp: .at(.zero))
+        try h.sendRaw(
+            topic: "order_events", key: Array("k".utf8), value: [0, 0, 0, 0, 77, 2, 0x61], timestamp: .at(.zero))
         try h.send(orders, key: "k", value: sampleOrder, timestamp: .at(.zero))
 
         let dead = h.rawRecords(in: "dlq")

@@ -1,8 +1,8 @@
 import Foundation
 import PropertyBased
+import StreamKitTestSupport
 import Testing
 
-import StreamKitTestSupport
 @testable import StreamKitJSON
 
 /// Random nested `Codable` values, built deterministically from a seed the property checker chooses.

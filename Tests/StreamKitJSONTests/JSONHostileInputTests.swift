@@ -1,7 +1,7 @@
 import Foundation
+import StreamKitTestSupport
 import Testing
 
-import StreamKitTestSupport
 @testable import StreamKitJSON
 
 /// Documents made to exhaust a consumer: each fails at once, at the limit, with an error that says why.

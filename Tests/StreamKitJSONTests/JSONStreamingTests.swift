@@ -1,9 +1,9 @@
 import Foundation
 import PropertyBased
+import StreamKitTestSupport
 import Synchronization
 import Testing
 
-import StreamKitTestSupport
 @testable import StreamKitJSON
 
 /// Counts how often its `init(from:)` runs: once when the streaming path reads the document, twice when it hands

@@ -32,7 +32,8 @@ struct ConsumerOptions: ParsableArguments {
         let runner = ExampleRunner(operations, logger: logger)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: defaultName)), broker: broker,
-            instanceID: naming.instanceID, errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger, metrics: runner.metrics)
+            instanceID: naming.instanceID, errors: EventBusPipeline.errorPolicy(naming: naming), logger: logger,
+            metrics: runner.metrics)
         let pipeline = EventBusPipeline(app: app, naming: naming)
         let counters = EventBusCounters()
         let outputs = try await RecommenderOutputs.make(

@@ -108,13 +108,15 @@ struct EventPersistenceCommand: AsyncParsableCommand {
         let isBacktest = replay.backtest || (demoCount > 0 && demoRate == 0)
         let app = try StreamApp(
             name: replay.applicationName(naming.appName(default: "event-persistence")), broker: broker,
-            instanceID: naming.instanceID, checkpoint: checkpointPolicy(isBacktest: isBacktest), errors: .deadLetter(deadLetters),
+            instanceID: naming.instanceID, checkpoint: checkpointPolicy(isBacktest: isBacktest),
+            errors: .deadLetter(deadLetters),
             logger: logger, metrics: runner.metrics)
         let counters = PersistenceCounters()
         let database = try await makeDatabaseSink(logger: logger)
         // Off a terminal (a pipe, a log file) a row per event would cost more than storing it; the closing line
         // and /metrics tell the counts.
-        let table = isatty(STDOUT_FILENO) == 1 ? EventPersistencePipeline.liveTable(show: show, counters: counters) : nil
+        let table =
+            isatty(STDOUT_FILENO) == 1 ? EventPersistencePipeline.liveTable(show: show, counters: counters) : nil
         let pipeline = EventPersistencePipeline(
             app: app, inputs: topics.map(naming.topic), deadLetterTopic: deadLetters, counters: counters,
             table: table, database: database)

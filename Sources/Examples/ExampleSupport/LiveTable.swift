@@ -39,7 +39,9 @@ package struct LiveTable: Sendable {
 
     /// The header, a rule and the rows.
     package func render() -> String {
-        var lines = [line(columns.map(\.header)), columns.map { String(repeating: "─", count: $0.width) }.joined(separator: " ")]
+        var lines = [
+            line(columns.map(\.header)), columns.map { String(repeating: "─", count: $0.width) }.joined(separator: " "),
+        ]
         lines += rows.map(line)
         return lines.joined(separator: "\n")
     }

@@ -23,8 +23,10 @@ let means = app.topic("quick-start.means", key: String.self, value: WindowResult
 
 app.dataframe(readings)
     .eventTime(\.tsMs)  // windows go by the time in the payload, not by when a record arrives
-    .validate({ (-50...150).contains($0.celsius) ? nil : "\($0.celsius) °C is out of range" },
-              otherwise: .deadLetter("quick-start.invalid"))
+    .validate(
+        { (-50...150).contains($0.celsius) ? nil : "\($0.celsius) °C is out of range" },
+        otherwise: .deadLetter("quick-start.invalid")
+    )
     .tumblingWindow(.seconds(60))  // one window per sensor (the record key) and minute
     .mean(\.celsius)
     .final()  // once per window, when it closes

@@ -192,7 +192,9 @@ public final class StreamApp: @unchecked Sendable {
     /// A default instance id, new for every app object: host name, process id and a random part.
     static func newInstanceID() -> String {
         var host = [CChar](repeating: 0, count: 256)
-        let hostName = gethostname(&host, host.count) == 0 ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let hostName =
+            gethostname(&host, host.count) == 0
+            ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let usable = hostName.unicodeScalars.filter {
             $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0))
         }

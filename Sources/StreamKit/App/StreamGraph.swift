@@ -129,7 +129,8 @@ extension TopicSpec {
     var settings: String {
         let configs = configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         let replication = replicationFactor.map { ", replication \($0)" } ?? ""
-        return "\(partitions) partition\(partitions == 1 ? "" : "s")\(replication)\(configs.isEmpty ? "" : ", \(configs)")"
+        return
+            "\(partitions) partition\(partitions == 1 ? "" : "s")\(replication)\(configs.isEmpty ? "" : ", \(configs)")"
     }
 }
 

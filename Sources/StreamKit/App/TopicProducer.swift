@@ -82,7 +82,8 @@ extension StreamBroker {
                     records.append(try topic.decode(raw))
                 } catch {
                     let position = SourcePosition(topic: raw.topic, partition: partition, offset: raw.offset)
-                    throw StreamAppError(.recordFailed, "record \(position) of '\(topic.name)' does not decode: \(error)")
+                    throw StreamAppError(
+                        .recordFailed, "record \(position) of '\(topic.name)' does not decode: \(error)")
                 }
             }
         }

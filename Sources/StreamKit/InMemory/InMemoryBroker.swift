@@ -35,7 +35,9 @@ public final class InMemoryBroker: StreamBroker {
         return counts
     }
 
-    public nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
+    public nonisolated(nonsending) func readToEnd(
+        _ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void
+    ) async throws {
         for record in records(in: partition, from: 0) { try record.withView(body) }
     }
 

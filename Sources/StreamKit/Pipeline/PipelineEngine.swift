@@ -12,7 +12,6 @@ final class PipelineEngine {
     private let errorPolicy: ErrorPolicy
     private(set) var tasks: [Int: PartitionTask] = [:]
 
-
     /// Partition counts of the topics the app reads, as the broker reports them (the declared ones until then).
     var inputPartitionCounts: [String: Int]
     /// The app's repartition topics: written by the app itself, read like inputs.

@@ -251,7 +251,8 @@ final class AppRuntime<C: Clock<Duration>> {
             times: engine.inputTimes, candidates: inputs, atEnd: idleInputs.isAtEnd)
         if !pause.isEmpty {
             try consumer.pause(pause)
-            logger.debug("paused: ahead of the slowest input partition in event time", metadata: ["partitions": "\(pause)"])
+            logger.debug(
+                "paused: ahead of the slowest input partition in event time", metadata: ["partitions": "\(pause)"])
         }
         if !resume.isEmpty {
             try consumer.resume(resume)

@@ -20,7 +20,8 @@ public protocol StreamBroker: Sendable {
     /// or test code, call `rawRecords(in:)` or `records(in:)`, which copy. `body` runs on
     /// the caller's actor (`nonisolated(nonsending)`); the view is valid only during the call, so copy what you
     /// keep (`view.copy()`) and do not capture the view in another closure (Swift 6.3's compiler crashes on that).
-    nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
+    nonisolated(nonsending) func readToEnd(
+        _ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws
     /// Deletes the records of each partition below the given offset, as far as the broker can: the runtime purges
     /// repartition topics up to the group's committed offsets after each commit, since they have no time
     /// retention. Deleting is an optimisation that loses nothing the app still needs; a failure can be logged and

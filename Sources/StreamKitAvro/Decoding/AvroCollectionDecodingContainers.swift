@@ -55,9 +55,13 @@ struct AvroArrayDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: Int.Type) throws -> Int { try item { try $0.readInteger(type, node: $1, at: $2) } }
     mutating func decode(_ type: Int32.Type) throws -> Int32 { try item { try $0.readInteger(type, node: $1, at: $2) } }
     mutating func decode(_ type: Int64.Type) throws -> Int64 { try item { try $0.readInteger(type, node: $1, at: $2) } }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try item { try $0.decode(type, node: $1, at: $2) } }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try item { try $0.decode(type, node: $1, at: $2) }
+    }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         throw AvroReadFailure("nested containers are not supported; decode array items as types")
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -108,16 +112,34 @@ struct AvroMapDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key) { (try state.isNil(node: $0, at: $1), 0) } }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(key) { try state.readBool(node: $0, at: $1) } }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try value(key) { try state.readString(node: $0, at: $1) } }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try value(key) { try state.readDouble(node: $0, at: $1) } }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try value(key) { try state.readFloat(node: $0, at: $1) } }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try value(key) { try state.readInteger(type, node: $0, at: $1) } }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try value(key) { try state.readInteger(type, node: $0, at: $1) } }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try value(key) { try state.readInteger(type, node: $0, at: $1) } }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(key) { try state.decode(type, node: $0, at: $1) } }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        try value(key) { try state.readBool(node: $0, at: $1) }
+    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try value(key) { try state.readString(node: $0, at: $1) }
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try value(key) { try state.readDouble(node: $0, at: $1) }
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try value(key) { try state.readFloat(node: $0, at: $1) }
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try value(key) { try state.readInteger(type, node: $0, at: $1) }
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try value(key) { try state.readInteger(type, node: $0, at: $1) }
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try value(key) { try state.readInteger(type, node: $0, at: $1) }
+    }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try value(key) { try state.decode(type, node: $0, at: $1) }
+    }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         throw AvroReadFailure("nested containers are not supported; decode map values as types")
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {

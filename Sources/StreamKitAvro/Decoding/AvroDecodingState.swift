@@ -43,7 +43,9 @@ final class AvroDecodingState {
             let target = try branch(of: node, &reader)
             switch nodes[target] {
             case .long(let logical), .int(let logical):
-                guard let date = AvroLogicalValues.date(fromEpochValue: try reader.readLong(), as: logical) else { break }
+                guard let date = AvroLogicalValues.date(fromEpochValue: try reader.readLong(), as: logical) else {
+                    break
+                }
                 return (date as! T, reader.position)
             default: break
             }
@@ -114,7 +116,9 @@ final class AvroDecodingState {
     }
 
     @inline(__always)
-    func readInteger<I: FixedWidthInteger>(_ type: I.Type, node: Int, at position: Int) throws(AvroReadFailure) -> (I, Int) {
+    func readInteger<I: FixedWidthInteger>(_ type: I.Type, node: Int, at position: Int) throws(AvroReadFailure) -> (
+        I, Int
+    ) {
         var reader = AvroReader(bytes: bytes, position: position)
         let target = try branch(of: node, &reader)
         switch nodes[target] {

@@ -8,7 +8,8 @@ struct AvroRecordDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     var allKeys: [Key] {
         var keys = record.fields.compactMap { Key(stringValue: $0.swiftName) ?? Key(stringValue: $0.name) }
-        for field in readerDefaults?.fields ?? [] where field.defaultBytes != nil && record.index(of: field.name) == nil {
+        for field in readerDefaults?.fields ?? [] where field.defaultBytes != nil && record.index(of: field.name) == nil
+        {
             if let key = Key(stringValue: field.swiftName) ?? Key(stringValue: field.name) { keys.append(key) }
         }
         return keys
@@ -52,8 +53,11 @@ struct AvroRecordDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     /// A field the writer's schema lacks, read from the reader schema's default.
     private func fromDefault<T>(_ key: Key, _ read: (AvroDecodingState, Int, Int) throws -> (T, Int)) throws -> T {
-        guard let resolution = state.resolution, let field = defaultField(key.stringValue), let bytes = field.defaultBytes else {
-            var failure = AvroReadFailure("missing field '\(key.stringValue)': not in the writer's schema and no default")
+        guard let resolution = state.resolution, let field = defaultField(key.stringValue),
+            let bytes = field.defaultBytes
+        else {
+            var failure = AvroReadFailure(
+                "missing field '\(key.stringValue)': not in the writer's schema and no default")
             failure.path.append(key.stringValue)
             throw failure
         }
@@ -64,7 +68,8 @@ struct AvroRecordDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 
     func decodeNil(forKey key: Key) throws -> Bool {
         guard let index = fieldIndex(key.stringValue) else {
-            return try fromDefault(key) { defaults, node, position in (try defaults.isNil(node: node, at: position), 0) }
+            return try fromDefault(key) { defaults, node, position in (try defaults.isNil(node: node, at: position), 0)
+            }
         }
         let start = try state.fieldStart(index, record: record, block: block)
         guard try state.isNil(node: record.fields[index].type, at: start) else { return false }
@@ -73,33 +78,67 @@ struct AvroRecordDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
         return true
     }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try field(key) { try $0.readBool(node: $1, at: $2) } }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try field(key) { try $0.readString(node: $1, at: $2) } }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try field(key) { try $0.readDouble(node: $1, at: $2) } }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try field(key) { try $0.readFloat(node: $1, at: $2) } }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try field(key) { try $0.readInteger(type, node: $1, at: $2) } }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try field(key) { try $0.decode(type, node: $1, at: $2) } }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        try field(key) { try $0.readBool(node: $1, at: $2) }
+    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try field(key) { try $0.readString(node: $1, at: $2) }
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try field(key) { try $0.readDouble(node: $1, at: $2) }
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try field(key) { try $0.readFloat(node: $1, at: $2) }
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try field(key) { try $0.readInteger(type, node: $1, at: $2) }
+    }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try field(key) { try $0.decode(type, node: $1, at: $2) }
+    }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         let index = try requireField(key)
         return try AvroValueDecoder(
-            state: state, node: record.fields[index].type, position: try state.fieldStart(index, record: record, block: block)
+            state: state, node: record.fields[index].type,
+            position: try state.fieldStart(index, record: record, block: block)
         ).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
         let index = try requireField(key)
         return try AvroValueDecoder(
-            state: state, node: record.fields[index].type, position: try state.fieldStart(index, record: record, block: block)
+            state: state, node: record.fields[index].type,
+            position: try state.fieldStart(index, record: record, block: block)
         ).unkeyedContainer()
     }
 
@@ -108,11 +147,14 @@ struct AvroRecordDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
         return index
     }
 
-    func superDecoder() throws -> any Decoder { AvroValueDecoder(state: state, node: node, position: state.slots[block + 2]) }
+    func superDecoder() throws -> any Decoder {
+        AvroValueDecoder(state: state, node: node, position: state.slots[block + 2])
+    }
     func superDecoder(forKey key: Key) throws -> any Decoder {
         let index = try requireField(key)
         return AvroValueDecoder(
-            state: state, node: record.fields[index].type, position: try state.fieldStart(index, record: record, block: block))
+            state: state, node: record.fields[index].type,
+            position: try state.fieldStart(index, record: record, block: block))
     }
 }
 

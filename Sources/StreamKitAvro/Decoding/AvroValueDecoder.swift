@@ -18,9 +18,11 @@ struct AvroValueDecoder: Decoder {
             state.slots.append(0)
             state.slots.append(reader.position)
             state.slots.append(contentsOf: repeatElement(-1, count: record.fields.count))
-            return KeyedDecodingContainer(AvroRecordDecodingContainer<Key>(state: state, node: target, record: record, block: block))
+            return KeyedDecodingContainer(
+                AvroRecordDecodingContainer<Key>(state: state, node: target, record: record, block: block))
         case .map(let values):
-            return KeyedDecodingContainer(try AvroMapDecodingContainer<Key>(state: state, node: target, values: values, reader: reader))
+            return KeyedDecodingContainer(
+                try AvroMapDecodingContainer<Key>(state: state, node: target, values: values, reader: reader))
         default:
             throw state.mismatch("a keyed value", target)
         }
@@ -87,7 +89,9 @@ struct AvroByteDecodingContainer: UnkeyedDecodingContainer {
         defer { currentIndex += 1 }
         return bytes[currentIndex] as! T
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         throw AvroReadFailure("bytes decode only as UInt8 items")
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -31,8 +31,11 @@ final class AvroEncodingState {
         switch error {
         case let error as AvroError: error
         case let error as EncodingError:
-            if case .invalidValue(_, let context) = error { AvroError(code: .encoding, reason: context.debugDescription) }
-            else { AvroError(code: .encoding, reason: "\(error)") }
+            if case .invalidValue(_, let context) = error {
+                AvroError(code: .encoding, reason: context.debugDescription)
+            } else {
+                AvroError(code: .encoding, reason: "\(error)")
+            }
         default: AvroError(code: .encoding, reason: "\(error)")
         }
     }
@@ -67,7 +70,10 @@ final class AvroEncodingState {
         if T.self == Date.self {
             try writeLogical(node: node, kind: "Date") { node in
                 switch node {
-                case .long(let logical), .int(let logical): AvroLogicalValues.epochValue(of: value as! Date, as: logical).map { AvroBinary.writeLong($0, into: &out) }
+                case .long(let logical), .int(let logical):
+                    AvroLogicalValues.epochValue(of: value as! Date, as: logical).map {
+                        AvroBinary.writeLong($0, into: &out)
+                    }
                 default: nil
                 }
             }
@@ -77,7 +83,8 @@ final class AvroEncodingState {
             try writeLogical(node: node, kind: "Decimal") { node -> Void? in
                 switch node {
                 case .bytes(.decimal(let precision, let scale)?):
-                    let bytes = try AvroLogicalValues.unscaledBytes(of: value as! Decimal, scale: scale, precision: precision, size: nil)
+                    let bytes = try AvroLogicalValues.unscaledBytes(
+                        of: value as! Decimal, scale: scale, precision: precision, size: nil)
                     AvroBinary.writeBytes(bytes, into: &out)
                 case .fixed(let fixed):
                     guard case .decimal(let precision, let scale)? = fixed.logicalType else { return nil }
@@ -132,7 +139,9 @@ final class AvroEncodingState {
 
     /// The index of the first union branch `accepts` takes, written to `out`, and that branch's node.
     @inline(__always)
-    private func resolve(_ node: Int, _ swiftType: @autoclosure () -> String, _ accepts: (AvroNode) -> Bool) throws -> AvroNode {
+    private func resolve(_ node: Int, _ swiftType: @autoclosure () -> String, _ accepts: (AvroNode) -> Bool) throws
+        -> AvroNode
+    {
         let resolved = nodes[node]
         guard case .union(let branches) = resolved else { return resolved }
         guard let index = branches.firstIndex(where: { accepts(nodes[$0]) }) else { throw mismatch(swiftType(), node) }
@@ -162,10 +171,14 @@ final class AvroEncodingState {
         }
         switch target {
         case .long:
-            guard let long = Int64(exactly: value) else { throw AvroError(code: .encoding, reason: "\(value) does not fit an Avro long") }
+            guard let long = Int64(exactly: value) else {
+                throw AvroError(code: .encoding, reason: "\(value) does not fit an Avro long")
+            }
             AvroBinary.writeLong(long, into: &out)
         case .int:
-            guard let int = Int32(exactly: value) else { throw AvroError(code: .encoding, reason: "\(value) does not fit an Avro int") }
+            guard let int = Int32(exactly: value) else {
+                throw AvroError(code: .encoding, reason: "\(value) does not fit an Avro int")
+            }
             AvroBinary.writeLong(Int64(int), into: &out)
         case .double: AvroBinary.writeDouble(Double(value), into: &out)
         case .float: AvroBinary.writeFloat(Float(value), into: &out)
@@ -174,7 +187,10 @@ final class AvroEncodingState {
     }
 
     func writeDouble(_ value: Double, node: Int) throws {
-        switch try resolve(node, "Double", { node in if case .double = node { true } else if case .float = node { true } else { false } }) {
+        switch try resolve(
+            node, "Double",
+            { node in if case .double = node { true } else if case .float = node { true } else { false } })
+        {
         case .double: AvroBinary.writeDouble(value, into: &out)
         case .float: AvroBinary.writeFloat(Float(value), into: &out)
         default: throw mismatch("Double", node)
@@ -182,7 +198,10 @@ final class AvroEncodingState {
     }
 
     func writeFloat(_ value: Float, node: Int) throws {
-        switch try resolve(node, "Float", { node in if case .float = node { true } else if case .double = node { true } else { false } }) {
+        switch try resolve(
+            node, "Float",
+            { node in if case .float = node { true } else if case .double = node { true } else { false } })
+        {
         case .float: AvroBinary.writeFloat(value, into: &out)
         case .double: AvroBinary.writeDouble(Double(value), into: &out)
         default: throw mismatch("Float", node)
@@ -220,7 +239,8 @@ final class AvroEncodingState {
         case .bytes: AvroBinary.writeBytes(bytes, into: &out)
         case .fixed(let fixed):
             guard fixed.size == bytes.count else {
-                throw AvroError(code: .encoding, reason: "\(bytes.count) bytes for fixed \(fixed.name) of size \(fixed.size)")
+                throw AvroError(
+                    code: .encoding, reason: "\(bytes.count) bytes for fixed \(fixed.name) of size \(fixed.size)")
             }
             out.append(contentsOf: bytes)
         default: throw mismatch("[UInt8]", node)
@@ -267,7 +287,8 @@ final class AvroEncodingState {
                 } else if let defaultBytes = field.defaultBytes {
                     out += defaultBytes
                 } else {
-                    throw AvroError(code: .encoding, reason: "missing field '\(field.name)' has no default", field: field.name)
+                    throw AvroError(
+                        code: .encoding, reason: "missing field '\(field.name)' has no default", field: field.name)
                 }
                 next += 1
             }
@@ -278,7 +299,8 @@ final class AvroEncodingState {
             AvroBinary.insertLong(Int64(frame.count), at: frame.start, into: &out)
         case .fixed(let fixed):
             guard frame.count == fixed.size else {
-                throw AvroError(code: .encoding, reason: "\(frame.count) bytes for fixed \(fixed.name) of size \(fixed.size)")
+                throw AvroError(
+                    code: .encoding, reason: "\(frame.count) bytes for fixed \(fixed.name) of size \(fixed.size)")
             }
         default:
             break
@@ -330,7 +352,9 @@ final class AvroEncodingState {
 
     private func encodeMapEntry(frame index: Int, key: String, _ write: (Int) throws -> Void) throws {
         guard case .map(let values) = nodes[frames[index].node] else {
-            throw AvroError(code: .encoding, reason: "a keyed value cannot be written as Avro \(nodes[frames[index].node].typeName)")
+            throw AvroError(
+                code: .encoding, reason: "a keyed value cannot be written as Avro \(nodes[frames[index].node].typeName)"
+            )
         }
         AvroBinary.writeString(key, into: &out)
         try write(values)

@@ -8,7 +8,8 @@ struct AvroValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(AvroKeyedEncodingContainer<Key>(state: state, frame: state.frame(for: node, keyed: true)))
+        KeyedEncodingContainer(
+            AvroKeyedEncodingContainer<Key>(state: state, frame: state.frame(for: node, keyed: true)))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -55,21 +56,51 @@ struct AvroKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 
     mutating func encodeNil(forKey key: Key) throws { try field(key) { try state.writeNil(node: $0) } }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { try field(key) { try state.writeBool(value, node: $0) } }
-    mutating func encode(_ value: String, forKey key: Key) throws { try field(key) { try state.writeString(value, node: $0) } }
-    mutating func encode(_ value: Double, forKey key: Key) throws { try field(key) { try state.writeDouble(value, node: $0) } }
-    mutating func encode(_ value: Float, forKey key: Key) throws { try field(key) { try state.writeFloat(value, node: $0) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try field(key) { try state.writeInteger(value, node: $0) } }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try field(key) { try state.encode(value, node: $0) } }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        try field(key) { try state.writeBool(value, node: $0) }
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        try field(key) { try state.writeString(value, node: $0) }
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        try field(key) { try state.writeDouble(value, node: $0) }
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        try field(key) { try state.writeFloat(value, node: $0) }
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: Int8, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: Int16, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: UInt, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws {
+        try field(key) { try state.writeInteger(value, node: $0) }
+    }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        try field(key) { try state.encode(value, node: $0) }
+    }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
@@ -83,7 +114,9 @@ struct AvroKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         return AvroUnkeyedEncodingContainer(state: state, frame: frame)
     }
 
-    mutating func superEncoder() -> any Encoder { state.unsupportedNesting(); return AvroValueEncoder(state: state, node: 0) }
+    mutating func superEncoder() -> any Encoder {
+        state.unsupportedNesting(); return AvroValueEncoder(state: state, node: 0)
+    }
     mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder() }
 }
 
@@ -129,7 +162,9 @@ struct AvroUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { try item { try state.writeInteger(value, node: $0) } }
     mutating func encode<T: Encodable>(_ value: T) throws { try item { try state.encode(value, node: $0) } }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         state.unsupportedNesting()
         return KeyedEncodingContainer(AvroKeyedEncodingContainer<NestedKey>(state: state, frame: frame))
     }
@@ -139,14 +174,19 @@ struct AvroUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         return self
     }
 
-    mutating func superEncoder() -> any Encoder { state.unsupportedNesting(); return AvroValueEncoder(state: state, node: 0) }
+    mutating func superEncoder() -> any Encoder {
+        state.unsupportedNesting(); return AvroValueEncoder(state: state, node: 0)
+    }
 }
 
 extension AvroEncodingState {
     /// Codable's nested containers and super encoders write later than the call that makes them, which
     /// Avro's in-order binary cannot follow; synthesized `Codable` never uses them.
     func unsupportedNesting() {
-        failure = failure ?? AvroError(
-            code: .unsupported, reason: "nested containers and superEncoder are not supported; encode nested values as types")
+        failure =
+            failure
+            ?? AvroError(
+                code: .unsupported,
+                reason: "nested containers and superEncoder are not supported; encode nested values as types")
     }
 }

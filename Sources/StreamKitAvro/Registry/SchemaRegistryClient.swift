@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A client of the Confluent Schema Registry REST API, with the caches that keep it off the hot path.
@@ -81,7 +81,8 @@ public final class SchemaRegistryClient: Sendable {
         func invalid(_ message: String) -> SchemaRegistryError {
             SchemaRegistryError(kind: .configuration, operation: "configure", message: message)
         }
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme),
             let host = parsed.host, parsed.user == nil, parsed.password == nil
         else {
             throw invalid("url must be http(s)://host[:port] without credentials in it; pass credentials: instead")
@@ -175,7 +176,9 @@ public final class SchemaRegistryClient: Sendable {
         cache.withLock { $0.ids[subject + "\u{0}" + schema.json] }
     }
 
-    private func remember(_ response: Response, _ schema: AvroSchema, _ subject: String) throws(SchemaRegistryError) -> Int32 {
+    private func remember(_ response: Response, _ schema: AvroSchema, _ subject: String) throws(SchemaRegistryError)
+        -> Int32
+    {
         let body: IDBody = try decode(response, response.request)
         cache.withLock { cache in
             cache.ids[subject + "\u{0}" + schema.json] = body.id
@@ -199,7 +202,8 @@ public final class SchemaRegistryClient: Sendable {
             return try AvroSchema(json: json)
         } catch {
             throw SchemaRegistryError(
-                kind: .invalidResponse, operation: request.operation, message: "the registry's schema is not usable: \(error)")
+                kind: .invalidResponse, operation: request.operation,
+                message: "the registry's schema is not usable: \(error)")
         }
     }
 
@@ -220,7 +224,9 @@ public final class SchemaRegistryClient: Sendable {
 
     private struct IDBody: Decodable { var id: Int32 }
     private struct SchemaBody: Decodable { var schema: String }
-    private struct SubjectVersionBody: Decodable { var subject: String; var version: Int; var id: Int32; var schema: String }
+    private struct SubjectVersionBody: Decodable {
+        var subject: String; var version: Int; var id: Int32; var schema: String
+    }
     private struct CompatibilityBody: Decodable { var is_compatible: Bool }
     private struct ErrorBody: Decodable { var error_code: Int?; var message: String? }
 
@@ -246,7 +252,8 @@ public final class SchemaRegistryClient: Sendable {
 
     static func compatibilityRequest(_ schema: AvroSchema, subject: String) -> Request {
         Request(
-            method: "POST", path: "/compatibility/subjects/\(subjectPath(subject))/versions/latest", body: schemaBody(schema))
+            method: "POST", path: "/compatibility/subjects/\(subjectPath(subject))/versions/latest",
+            body: schemaBody(schema))
     }
 
     private func urlRequest(_ request: Request) -> URLRequest {
@@ -264,11 +271,15 @@ public final class SchemaRegistryClient: Sendable {
     }
 
     /// Starts the request; `completion` runs on URLSession's delegate queue, never on the caller's.
-    private func start(_ request: Request, completion: @escaping @Sendable (Result<Response, SchemaRegistryError>) -> Void) {
+    private func start(
+        _ request: Request, completion: @escaping @Sendable (Result<Response, SchemaRegistryError>) -> Void
+    ) {
         let task = session.dataTask(with: urlRequest(request)) { data, response, error in
             if let error {
-                completion(.failure(SchemaRegistryError(
-                    kind: .transport, operation: request.operation, message: error.localizedDescription)))
+                completion(
+                    .failure(
+                        SchemaRegistryError(
+                            kind: .transport, operation: request.operation, message: error.localizedDescription)))
                 return
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -294,7 +305,8 @@ public final class SchemaRegistryClient: Sendable {
         }
         let seconds = Double(timeout.components.seconds) + 5
         guard done.wait(timeout: .now() + seconds) == .success, let result = box.withLock({ $0 }) else {
-            throw SchemaRegistryError(kind: .transport, operation: request.operation, message: "no answer within \(timeout)")
+            throw SchemaRegistryError(
+                kind: .transport, operation: request.operation, message: "no answer within \(timeout)")
         }
         return try checked(result.get())
     }

@@ -17,14 +17,16 @@ struct AvroResolution: Sendable {
             case (.record(let w), .record(let r)):
                 matches[writerNode] = readerNode
                 for readerField in r.fields {
-                    let writerIndex = w.index(of: readerField.name)
+                    let writerIndex =
+                        w.index(of: readerField.name)
                         ?? readerField.aliases.lazy.compactMap { w.lookup[$0] }.first
                     if let writerIndex {
                         try match(w.fields[writerIndex].type, readerField.type, path: path + "." + readerField.name)
                     } else if readerField.defaultBytes == nil {
                         throw AvroError(
                             code: .incompatibleSchemas,
-                            reason: "reader field '\(readerField.name)' of \(r.name) has no default and the writer's schema lacks it",
+                            reason:
+                                "reader field '\(readerField.name)' of \(r.name) has no default and the writer's schema lacks it",
                             field: String((path + "." + readerField.name).dropFirst()))
                     }
                 }

@@ -23,8 +23,11 @@ struct AvroSchemaCompiler {
         }
     }
 
-    private mutating func compileObject(_ object: [String: AvroJSONValue], namespace: String?) throws(AvroError) -> Int {
-        guard let type = object["type"] else { throw AvroError(code: .invalidSchema, reason: "a type object needs \"type\"") }
+    private mutating func compileObject(_ object: [String: AvroJSONValue], namespace: String?) throws(AvroError) -> Int
+    {
+        guard let type = object["type"] else {
+            throw AvroError(code: .invalidSchema, reason: "a type object needs \"type\"")
+        }
         guard case .string(let typeName) = type else { return try compile(type, namespace: namespace) }
         let logical = object["logicalType"]?.string
         switch typeName {
@@ -48,7 +51,9 @@ struct AvroSchemaCompiler {
                         name: name, type: try compile(fieldType, namespace: space),
                         swiftName: AvroRecord.camelCase(name), aliases: aliases))
                 if let value = fieldJSON["default"] { defaults.append((index, position, value)) }
-                for key in [name, AvroRecord.camelCase(name)] + aliases where lookup[key] == nil { lookup[key] = position }
+                for key in [name, AvroRecord.camelCase(name)] + aliases where lookup[key] == nil {
+                    lookup[key] = position
+                }
             }
             nodes[index] = .record(AvroRecord(name: fullName, fields: fields, lookup: lookup))
             return index
@@ -60,7 +65,9 @@ struct AvroSchemaCompiler {
             let symbols = list.compactMap(\.string)
             let lookup = Dictionary(symbols.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             let index = append(
-                .enumeration(AvroEnum(name: fullName, symbols: symbols, lookup: lookup, defaultSymbol: object["default"]?.string)))
+                .enumeration(
+                    AvroEnum(name: fullName, symbols: symbols, lookup: lookup, defaultSymbol: object["default"]?.string)
+                ))
             names[fullName] = index
             return index
         case "fixed":
@@ -73,10 +80,14 @@ struct AvroSchemaCompiler {
             names[fullName] = index
             return index
         case "array":
-            guard let items = object["items"] else { throw AvroError(code: .invalidSchema, reason: "array needs \"items\"") }
+            guard let items = object["items"] else {
+                throw AvroError(code: .invalidSchema, reason: "array needs \"items\"")
+            }
             return append(.array(items: try compile(items, namespace: namespace)))
         case "map":
-            guard let values = object["values"] else { throw AvroError(code: .invalidSchema, reason: "map needs \"values\"") }
+            guard let values = object["values"] else {
+                throw AvroError(code: .invalidSchema, reason: "map needs \"values\"")
+            }
             return append(.map(values: try compile(values, namespace: namespace)))
         default:
             if let logical, let node = primitive(typeName, logicalType: logicalType(logical, object)) { return node }
@@ -92,8 +103,12 @@ struct AvroSchemaCompiler {
         return nodes.count - 1
     }
 
-    private func qualifiedName(_ object: [String: AvroJSONValue], namespace: String?) throws(AvroError) -> (String, String?) {
-        guard let name = object["name"]?.string else { throw AvroError(code: .invalidSchema, reason: "a named type needs \"name\"") }
+    private func qualifiedName(_ object: [String: AvroJSONValue], namespace: String?) throws(AvroError) -> (
+        String, String?
+    ) {
+        guard let name = object["name"]?.string else {
+            throw AvroError(code: .invalidSchema, reason: "a named type needs \"name\"")
+        }
         if let dot = name.lastIndex(of: ".") { return (name, String(name[..<dot])) }
         let space = object["namespace"]?.string ?? namespace
         guard let space, !space.isEmpty else { return (name, nil) }
@@ -156,7 +171,8 @@ struct AvroSchemaCompiler {
                 try encodeDefault(value, node: compiled.fields[field].type, into: &bytes)
             } catch {
                 throw AvroError(
-                    code: .invalidSchema, reason: "default of \(compiled.name).\(compiled.fields[field].name): \(error.reason)")
+                    code: .invalidSchema,
+                    reason: "default of \(compiled.name).\(compiled.fields[field].name): \(error.reason)")
             }
             compiled.fields[field].defaultBytes = bytes
             nodes[record] = .record(compiled)
@@ -224,7 +240,9 @@ struct AvroSchemaCompiler {
             for field in record.fields {
                 if let member = value[field.name] {
                     try encodeDefault(member, node: field.type, into: &out)
-                } else if let entry = defaults.first(where: { nodes[$0.record].fullName == record.name && record.fields[$0.field].name == field.name }) {
+                } else if let entry = defaults.first(where: {
+                    nodes[$0.record].fullName == record.name && record.fields[$0.field].name == field.name
+                }) {
                     try encodeDefault(entry.value, node: field.type, into: &out)
                 } else {
                     throw mismatch()

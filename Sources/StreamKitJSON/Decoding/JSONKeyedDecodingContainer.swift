@@ -58,7 +58,9 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
             let wire = reader.keyMapping.wireName(for: key.stringValue)
             let property = wire == key.stringValue ? "" : " (property '\(key.stringValue)')"
             throw naming(
-                key, reader.error(.keyNotFound, at: start, "missing field '\(wire)'\(property) in the object at byte \(start)"))
+                key,
+                reader.error(
+                    .keyNotFound, at: start, "missing field '\(wire)'\(property) in the object at byte \(start)"))
         }
         return index
     }

@@ -236,7 +236,9 @@ public final class KafkaBroker: StreamBroker {
 
     /// Reads a partition from its beginning to its end at the time of the call, `read_committed`, with a consumer
     /// of its own that is closed before this returns. A partition that does not exist reads as empty.
-    public nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
+    public nonisolated(nonsending) func readToEnd(
+        _ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void
+    ) async throws {
         var configuration = try setup.get().configuration
         configuration.groupID = nil
         configuration.enableAutoCommit = false

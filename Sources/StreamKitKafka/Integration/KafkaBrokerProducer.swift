@@ -64,7 +64,7 @@ final class KafkaBrokerProducer: BrokerProducer {
             while true {
                 do {
                     return try await producer.commitTransaction()
-                } catch where error.isRetriable && attempt < 5 {
+                } catch  where error.isRetriable && attempt < 5 {
                     attempt += 1
                 }
             }
@@ -87,8 +87,9 @@ final class KafkaBrokerProducer: BrokerProducer {
                     + "transactional id: two running instances of the app share an instance id; give each instance "
                     + "its own (StreamApp(instanceID:), --instance-id) (\(error))")
         }
-        if error.requiresAbort || [.illegalGeneration, .unknownMemberID, .rebalanceInProgress, .fencedInstanceID]
-            .contains(error.code)
+        if error.requiresAbort
+            || [.illegalGeneration, .unknownMemberID, .rebalanceInProgress, .fencedInstanceID]
+                .contains(error.code)
         {
             return StreamAppError(.transactionAborted, "the transaction must be aborted: \(error)")
         }

@@ -79,7 +79,9 @@ extension TimescaleTimestamp: TimescaleValueConvertible {
 
 extension EventTime: TimescaleValueConvertible {
     /// `.timestamptz`: window bounds and record times are stored as points in time.
-    public var timescaleValue: TimescaleValue { .timestamptz(TimescaleTimestamp(millisecondsSinceUnixEpoch: milliseconds)) }
+    public var timescaleValue: TimescaleValue {
+        .timestamptz(TimescaleTimestamp(millisecondsSinceUnixEpoch: milliseconds))
+    }
 }
 
 extension Optional: TimescaleValueConvertible where Wrapped: TimescaleValueConvertible {

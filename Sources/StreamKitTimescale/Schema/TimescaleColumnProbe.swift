@@ -173,7 +173,9 @@ private struct PlaceholderDecoder: Decoder, SingleValueDecodingContainer, Unkeye
     func decode(_ type: UInt64.Type) throws -> UInt64 { 0 }
 
     // As an unkeyed container it is empty: callers check `isAtEnd` first and never decode from it.
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         try container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { self }

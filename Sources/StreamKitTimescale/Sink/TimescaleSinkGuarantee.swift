@@ -22,7 +22,8 @@ public struct TimescaleSinkGuarantee: Sendable, Hashable {
     ///     assignment.)
     ///   - offsetsTable: Created when missing, shared by every sink and app: one row per
     ///     (consumer group, topic, partition).
-    public static func exactlyOnce(group: String, offsetsTable: String = "streamkit_offsets") -> TimescaleSinkGuarantee {
+    public static func exactlyOnce(group: String, offsetsTable: String = "streamkit_offsets") -> TimescaleSinkGuarantee
+    {
         TimescaleSinkGuarantee(consumerGroup: group, offsetsTable: offsetsTable)
     }
 

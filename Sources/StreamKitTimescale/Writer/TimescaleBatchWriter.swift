@@ -127,7 +127,8 @@ public struct TimescaleBatchWriter: Sendable {
                 let copied =
                     rows.isEmpty
                     ? 0
-                    : try pg.copy(into: table.name, identifiers: table.columnIdentifiers, columns: table.columns, rows: rows)
+                    : try pg.copy(
+                        into: table.name, identifiers: table.columnIdentifiers, columns: table.columns, rows: rows)
                 for query in offsetUpserts { try pg.execute(query) }
                 return copied
             }

@@ -38,11 +38,12 @@ struct TimescaleUpsertStatement: Sendable {
         var sql: SQLQuery = "INSERT INTO \(table.name) AS streamkit_target (\(identifiers: columns)) "
         if deduplicating {
             let ordinal = "streamkit_ordinal"
-            sql = sql + """
-                SELECT DISTINCT ON (\(identifiers: key)) \(identifiers: columns)
-                FROM unnest(\(unsafeRaw: arrays)) WITH ORDINALITY AS streamkit_batch (\(identifiers: columns), \(unsafeRaw: ordinal))
-                ORDER BY \(identifiers: key), \(unsafeRaw: ordinal) DESC
-                """
+            sql =
+                sql + """
+                    SELECT DISTINCT ON (\(identifiers: key)) \(identifiers: columns)
+                    FROM unnest(\(unsafeRaw: arrays)) WITH ORDINALITY AS streamkit_batch (\(identifiers: columns), \(unsafeRaw: ordinal))
+                    ORDER BY \(identifiers: key), \(unsafeRaw: ordinal) DESC
+                    """
         } else {
             sql = sql + "SELECT * FROM unnest(\(unsafeRaw: arrays))"
         }

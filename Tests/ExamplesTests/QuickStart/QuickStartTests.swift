@@ -13,7 +13,9 @@ struct QuickStartTests {
         let lines = Set(run.stdout.split(separator: "\n").map(String.init))
         var expected: Set<String> = []
         for sensor in 0..<3 {
-            for minute in 0..<2 { expected.insert("sensor-\(sensor) minute \(minute): mean \(22.5 + Double(sensor)) °C") }
+            for minute in 0..<2 {
+                expected.insert("sensor-\(sensor) minute \(minute): mean \(22.5 + Double(sensor)) °C")
+            }
         }
         #expect(lines == expected, "\(run.outputSummary)")
         #expect(run.stderr.contains("quick-start.invalid"), "the bad reading is dead-lettered with a warning")

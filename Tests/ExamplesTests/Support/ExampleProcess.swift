@@ -55,7 +55,9 @@ final class ExampleProcess: @unchecked Sendable {
         let result = Self.withCStrings(argv) { cArgv in
             Self.withCStrings(envp) { cEnvp in posix_spawn(&child, path, &actions, nil, cArgv, cEnvp) }
         }
-        guard result == 0 else { throw Failure(description: "posix_spawn \(path): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw Failure(description: "posix_spawn \(path): \(String(cString: strerror(result)))")
+        }
         pid = child
     }
 

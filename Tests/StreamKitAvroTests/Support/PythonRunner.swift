@@ -30,7 +30,9 @@ enum PythonRunner {
     /// Installs fastavro from PyPI when it is missing (`pip install fastavro`); false when that is impossible.
     static func ensureFastavro() -> Bool {
         if (try? run("import fastavro")) != nil { return true }
-        _ = try? run("import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', 'fastavro'], check=True)")
+        _ = try? run(
+            "import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', 'fastavro'], check=True)"
+        )
         return (try? run("import fastavro")) != nil
     }
 }

@@ -25,7 +25,8 @@ struct KafkaBrokerEndToEndTests {
     ) async throws {
         try producer.beginTransaction()
         for value in values {
-            try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: WallClock.nowMs))
+            try producer.enqueue(
+                KafkaProducerMessage(topic: topic, key: nil, value: value, timestampMs: WallClock.nowMs))
         }
         try await end()
     }

@@ -47,7 +47,8 @@ struct RepartitionStreamTimeKafkaTests {
         let output = TestEnvironment.uniqueName("site-counts")
         let history = ["retention.ms": "-1"]
         try await broker.createTopics([
-            TopicSpec(name: input, partitions: 3, configs: history), TopicSpec(name: output, partitions: 1, configs: history),
+            TopicSpec(name: input, partitions: 3, configs: history),
+            TopicSpec(name: output, partitions: 1, configs: history),
         ])
         let app = try StreamApp(name: TestEnvironment.uniqueName("sites"), broker: broker)
         let readings = app.topic(input, key: String.self, value: Reading.self, format: .json, partitions: 3)

@@ -33,8 +33,10 @@ struct TopicIOTests {
         let producer = try await broker.producer(for: readings)
         for step in 0..<9 {
             for sensor in 0..<4 {
-                let reading = Reading(sensor: "s\(sensor)", site: "site-\(sensor % 2)", tsMs: base + Int64(step) * 20_000)
-                try await producer.send(key: reading.sensor, value: reading, timestamp: .init(milliseconds: reading.tsMs))
+                let reading = Reading(
+                    sensor: "s\(sensor)", site: "site-\(sensor % 2)", tsMs: base + Int64(step) * 20_000)
+                try await producer.send(
+                    key: reading.sensor, value: reading, timestamp: .init(milliseconds: reading.tsMs))
                 expected["\(reading.site)@\(reading.tsMs / 60_000 * 60_000)", default: 0] += 1
             }
         }
@@ -60,7 +62,9 @@ struct TopicIOTests {
             name: name, keySerde: Serde<String>.string, valueSerde: Serde<String>.string,
             spec: TopicSpec(name: name, partitions: 1))
         let producer = try await broker.producer(for: topic)
-        for value in ["a", "b", "c"] { try await producer.send(key: value, value: value, timestamp: .init(milliseconds: 0)) }
+        for value in ["a", "b", "c"] {
+            try await producer.send(key: value, value: value, timestamp: .init(milliseconds: 0))
+        }
         try await producer.close()
 
         let partition = TopicPartition(topic: topic.name, partition: 0)

@@ -28,7 +28,9 @@ final class HeldReadsBroker: StreamBroker {
         next?.resume()
     }
 
-    nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
+    nonisolated(nonsending) func readToEnd(
+        _ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void
+    ) async throws {
         await withCheckedContinuation { continuation in
             let goNow = gate.withLock { gate in
                 guard gate.permits > 0 else {

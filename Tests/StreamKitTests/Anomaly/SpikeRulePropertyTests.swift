@@ -1,6 +1,6 @@
+import StreamKitTestSupport
 import Testing
 
-import StreamKitTestSupport
 @testable import StreamKit
 
 /// `detectSpikes` compared with the naive `SpikeReference` on random series, rules and directions.

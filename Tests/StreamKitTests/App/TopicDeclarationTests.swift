@@ -18,7 +18,8 @@ struct TopicDeclarationTests {
             "readings", key: String.self, value: Reading.self, format: .json, configs: ["retention.ms": "-1"])
         app.dataframe(readings).to(again)
 
-        let expected = "topic 'readings' is declared twice with different settings (3 partitions and 1 partition, "
+        let expected =
+            "topic 'readings' is declared twice with different settings (3 partitions and 1 partition, "
             + "retention.ms=-1)"
         #expect {
             try PipelineHarness(app)

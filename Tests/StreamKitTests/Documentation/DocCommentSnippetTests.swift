@@ -30,7 +30,7 @@ struct DocCommentSnippetTests {
         let perProduct = orderLines.keyBy { $0.productId }
             .tumblingWindow(.seconds(300))
         // WindowedDataFrame.hoppingWindow(_:every:…)
-        let hopping = prices.hoppingWindow(.seconds(300), every: .seconds(60))   // each record is in 5 windows
+        let hopping = prices.hoppingWindow(.seconds(300), every: .seconds(60))  // each record is in 5 windows
         // DataFrame.dedupe(by:within:name:)
         let unique = ticks.dedupe(by: \.sequence, within: .seconds(300))
 

@@ -32,7 +32,8 @@ struct Murmur2Tests {
         #expect(Murmur2.partition(for: Array("abc".utf8), partitions: 12) == 3)
         let broker = InMemoryBroker()
         broker.createTopic(TopicSpec(name: "keys", partitions: 7))
-        let position = broker.append(RawRecord(topic: "keys", key: Array("abc".utf8), value: nil, timestamp: EventTime(milliseconds: 0)))
+        let position = broker.append(
+            RawRecord(topic: "keys", key: Array("abc".utf8), value: nil, timestamp: EventTime(milliseconds: 0)))
         #expect(position.partition == 4)
     }
 }

@@ -63,7 +63,8 @@ struct CheckpointOrderTests {
         app.dataframe(ticks).eventTime(\.tsEventMs).tumblingWindow(.milliseconds(100), name: "counts").count().final()
             .to(sink)
         let harness = try PipelineHarness(app)
-        try harness.send(ticks, key: "A", value: tick("A", mid: 1, at: 10, sequence: 1), timestamp: .at(.milliseconds(10)))
+        try harness.send(
+            ticks, key: "A", value: tick("A", mid: 1, at: 10, sequence: 1), timestamp: .at(.milliseconds(10)))
         try await harness.checkpoint()
         // The runtime's order: at the sink's flush, this checkpoint's changelog records are not written yet.
         #expect(sink.changelogRecordsAtFlush == [0])

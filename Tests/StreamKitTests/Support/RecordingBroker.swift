@@ -58,7 +58,9 @@ final class RecordingBroker: StreamBroker {
 
     func createTopics(_ specs: [TopicSpec]) async throws { try await inner.createTopics(specs) }
 
-    nonisolated(nonsending) func readToEnd(_ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void) async throws {
+    nonisolated(nonsending) func readToEnd(
+        _ partition: TopicPartition, _ body: (borrowing RawRecordView) throws -> Void
+    ) async throws {
         try await inner.readToEnd(partition, body)
     }
 }

@@ -59,7 +59,8 @@ struct RepartitionedStreamTimeTests {
                 broker.append(
                     RawRecord(
                         topic: "readings", partition: partition, key: Array("sensor-\(reading.sensor)".utf8),
-                        value: try Serde<Reading>.json.encode(reading), timestamp: EventTime(milliseconds: reading.tsMs)))
+                        value: try Serde<Reading>.json.encode(reading), timestamp: EventTime(milliseconds: reading.tsMs)
+                    ))
             }
             try harness.processPending()
         }

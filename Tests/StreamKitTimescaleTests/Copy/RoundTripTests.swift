@@ -56,7 +56,8 @@ struct RoundTripTests {
                 ],
                 [
                     "3", nil, "0", "-1", "0", "NaN", "NaN", "NaN", "'; DROP TABLE x; --",
-                    "1969-12-31 23:59:59.999999+00", #"["é", null, 1500]"#, nil,  // jsonb keeps numbers as numeric: 1.5e3 = 1500
+                    // jsonb keeps numbers as numeric: 1.5e3 = 1500
+                    "1969-12-31 23:59:59.999999+00", #"["é", null, 1500]"#, nil,
                 ]
             ),
             (

@@ -26,7 +26,8 @@ struct TimescaleSinkExactlyOnceTests {
     /// The next offset of each partition after the ticks with sequence below `sequence`, read from the broker.
     static func offsets(after sequence: Int64, in broker: InMemoryBroker) throws -> [TopicPartition: Int64] {
         var result: [TopicPartition: Int64] = [:]
-        for record in broker.records(in: "ticks") where try Serde<Tick>.json.decode(record.value ?? []).sequence < sequence {
+        for record in broker.records(in: "ticks")
+        where try Serde<Tick>.json.decode(record.value ?? []).sequence < sequence {
             let partition = TopicPartition(topic: "ticks", partition: record.partition ?? 0)
             result[partition] = max(result[partition] ?? 0, record.offset + 1)
         }
@@ -36,15 +37,18 @@ struct TimescaleSinkExactlyOnceTests {
     static func storedOffsets(_ pg: TimescaleConnection) async throws -> [TopicPartition: Int64] {
         let rows = try await pg.execute(
             "SELECT topic, partition, next_offset FROM streamkit_offsets WHERE consumer_group = \(group)")
-        return Dictionary(uniqueKeysWithValues: rows.map { row in
-            (TopicPartition(topic: row[0] ?? "", partition: Int(row[1] ?? "") ?? -1), Int64(row[2] ?? "") ?? -1)
-        })
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { row in
+                (TopicPartition(topic: row[0] ?? "", partition: Int(row[1] ?? "") ?? -1), Int64(row[2] ?? "") ?? -1)
+            })
     }
 
     static func expectEveryTickOnce(_ pg: TimescaleConnection, count: Int) async throws {
         #expect(try await TestDatabase.scalar(pg, "SELECT count(*) FROM ticks") == "\(count)")
         #expect(try await TestDatabase.scalar(pg, "SELECT count(DISTINCT sequence) FROM ticks") == "\(count)")
-        #expect(try await TestDatabase.scalar(pg, "SELECT min(sequence)::text || '-' || max(sequence) FROM ticks") == "0-\(count - 1)")
+        #expect(
+            try await TestDatabase.scalar(pg, "SELECT min(sequence)::text || '-' || max(sequence) FROM ticks")
+                == "0-\(count - 1)")
     }
 
     /// Crash after a checkpoint, with uncheckpointed records processed: a new harness resumes from the
@@ -66,7 +70,8 @@ struct TimescaleSinkExactlyOnceTests {
 
         let (app, sink, fault) = try Self.makeApp(broker: broker, schema: schema)
         let h = try PipelineHarness(app)
-        #expect(try await sink.storedOffsets(for: broker.committedOffsets(group: Self.group).keys.sorted())
+        #expect(
+            try await sink.storedOffsets(for: broker.committedOffsets(group: Self.group).keys.sorted())
                 == broker.committedOffsets(group: Self.group))
         try h.processPending()
         try await h.checkpoint()

@@ -66,7 +66,8 @@ struct TimescaleSinkTests {
         let (pg, schema) = try await TestDatabase.makeSchema("sink_pressure")
         let broker = InMemoryBroker()
         let app = try StreamApp(
-            name: "pressure", broker: broker, checkpoint: CheckpointPolicy(records: 1_000_000, interval: .seconds(3_600)))
+            name: "pressure", broker: broker,
+            checkpoint: CheckpointPolicy(records: 1_000_000, interval: .seconds(3_600)))
         let ticks = app.topic("ticks", key: String.self, value: Tick.self, format: .json)
         let sink = try TimescaleSink<Tick>(
             table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
@@ -74,7 +75,8 @@ struct TimescaleSinkTests {
         app.dataframe(ticks).to(sink)
 
         // The sink asks for a flush once it holds a batch.
-        let probe = try TimescaleSink<Tick>(table: "ticks", on: pg, upsertKey: ["sequence"], batchSize: 3, maxBatchAge: nil)
+        let probe = try TimescaleSink<Tick>(
+            table: "ticks", on: pg, upsertKey: ["sequence"], batchSize: 3, maxBatchAge: nil)
         let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
         for tick in makeTicks(0..<2) { try probe.append(tick, context: context) }
         #expect(!probe.isBackpressured)

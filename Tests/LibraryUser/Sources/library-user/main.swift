@@ -14,10 +14,12 @@ struct Reading: Codable, Sendable {
 
 let broker = KafkaBroker(.embedded)
 let app = try StreamApp(name: "library-user", broker: broker)
-let readings = app.topic("readings", key: String.self, value: Reading.self, format: .json, partitions: 3,
-                         configs: ["retention.ms": "-1"])
-let counts = app.topic("site-counts", key: String.self, value: WindowResult<String, Int>.self, format: .json,
-                       configs: ["retention.ms": "-1"])
+let readings = app.topic(
+    "readings", key: String.self, value: Reading.self, format: .json, partitions: 3,
+    configs: ["retention.ms": "-1"])
+let counts = app.topic(
+    "site-counts", key: String.self, value: WindowResult<String, Int>.self, format: .json,
+    configs: ["retention.ms": "-1"])
 app.dataframe(readings)
     .eventTime(\.tsMs)
     .keyBy(name: "site") { $0.site }
@@ -47,7 +49,9 @@ for record in try await broker.records(in: counts) {
     seen["\(record.value.key) \(record.value.start.milliseconds)"] = record.value.value
 }
 guard seen == expected else {
-    print("library-user: windows differ from the reference\n  expected \(expected.sorted { $0.key < $1.key })\n  got      \(seen.sorted { $0.key < $1.key })")
+    print(
+        "library-user: windows differ from the reference\n  expected \(expected.sorted { $0.key < $1.key })\n  got      \(seen.sorted { $0.key < $1.key })"
+    )
     exit(1)
 }
 
