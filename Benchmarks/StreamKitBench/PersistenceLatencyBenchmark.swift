@@ -123,7 +123,7 @@ struct VisibleRowObserver {
 
     mutating func poll(_ pg: TimescaleConnection) async throws {
         let now = Machine.wallMilliseconds()
-        let rows: TimescaleRows
+        let rows: TimescaleQueryResult
         do {
             rows = try await pg.execute(
                 """

@@ -16,10 +16,10 @@ import StreamKit
 ///
 ///     let app = try StreamApp(name: "orders", broker: broker, metrics: PrometheusMetricsFactory.streamKit())
 ///     …
-///     try await StreamKitService.run(app, operations: OperationsServer(app: app, port: 9464), logger: logger)
+///     try await StreamKitRunner.run(app, operations: OperationsServer(app: app, port: 9464), logger: logger)
 ///
 /// The server reads only the app's status object and the registry, both thread-safe, so it never slows the
-/// run loop down. Graceful shutdown stops it; in a ``StreamKitService`` group it stops after the app, so
+/// run loop down. Graceful shutdown stops it; in a ``StreamKitRunner`` group it stops after the app, so
 /// `/health` answers while the app checkpoints.
 public struct OperationsServer: Service {
     /// The Prometheus text format's content type.

@@ -5,7 +5,7 @@ import StreamKit
 ///
 /// On graceful shutdown the app stops polling, finishes the batch in hand, flushes its sinks, checkpoints and
 /// leaves its consumer group (`StreamApp.stop()`), then `run()` returns. Cancellation does the same as far as a
-/// cancelled task can. ``StreamKitService/run(_:operations:logger:)`` builds the usual group for you.
+/// cancelled task can. ``StreamKitRunner/run(_:operations:logger:)`` builds the usual group for you.
 ///
 ///     let group = ServiceGroup(services: [OperationsServer(app: app), StreamAppService(app)], logger: logger)
 public struct StreamAppService: Service {
@@ -17,7 +17,7 @@ public struct StreamAppService: Service {
     /// - Parameters:
     ///   - app: The app to run.
     ///   - mode: `.continuous` for a service; `.backtest` makes the service finish when the input is
-    ///     exhausted, which shuts a ``StreamKitService`` group down.
+    ///     exhausted, which shuts a ``StreamKitRunner`` group down.
     public init(_ app: StreamApp, mode: RunMode = .continuous) {
         self.app = app
         self.mode = mode

@@ -207,7 +207,7 @@ public actor TimescaleConnection {
     /// - Returns: The rows (text format) and the affected-row count.
     /// - Throws: A server error with SQLSTATE, or a connection-lost error.
     @discardableResult
-    public func execute(_ query: SQLQuery) throws(TimescaleError) -> TimescaleRows {
+    public func execute(_ query: SQLQuery) throws(TimescaleError) -> TimescaleQueryResult {
         let sql = query.sql
         let bindings = query.bindings
         return try withLive { pq throws(TimescaleError) in try pq.execute(sql, bindings: bindings) }
@@ -244,7 +244,7 @@ public actor TimescaleConnection {
     @discardableResult
     public func execute(
         _ statement: TimescalePreparedStatement, _ values: [TimescaleValue]
-    ) throws(TimescaleError) -> TimescaleRows {
+    ) throws(TimescaleError) -> TimescaleQueryResult {
         guard values.count == statement.parameterTypes.count else {
             throw TimescaleError(
                 code: .valueType,

@@ -48,7 +48,7 @@ struct CredentialTests {
         app.dataframe(app.topic("\(name).orders", key: String.self, value: Int.self, format: .json)).to(
             CollectingSink<Int>())
         let server = OperationsServer(app: app, host: "127.0.0.1", port: 0, readinessMaxLag: 0, logger: logger)
-        let group = StreamKitService.serviceGroup(app, operations: server, logger: logger)
+        let group = StreamKitRunner.serviceGroup(app, operations: server, logger: logger)
         let run = Task { try await group.run() }
         let port = try await server.listeningPort
         try await waitUntil("the app to get its partition") { try await httpGet("/ready", port: port).status == 200 }

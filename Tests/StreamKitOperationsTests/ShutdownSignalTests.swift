@@ -16,7 +16,7 @@ struct ShutdownSignalTests {
         #expect(state.on(.sigterm) == .exit(status: 128 + 15))  // SIGTERM is 15
     }
 
-    /// Sends this test process a real SIGTERM. `StreamKitService.run` traps it before it starts the app, so once
+    /// Sends this test process a real SIGTERM. `StreamKitRunner.run` traps it before it starts the app, so once
     /// the app runs the signal can only reach the service's handler.
     @Test(.timeLimit(.minutes(1)))
     func sigtermStopsTheAppAfterAFinalCheckpoint() async throws {
@@ -31,7 +31,7 @@ struct ShutdownSignalTests {
                     topic: "in", key: Array("k".utf8), value: Array("\(value)".utf8), timestamp: .init(milliseconds: 0)
                 ))
         }
-        let run = Task { try await StreamKitService.run(app, logger: Logger(label: "signal-test")) }
+        let run = Task { try await StreamKitRunner.run(app, logger: Logger(label: "signal-test")) }
         try await waitUntil("the app to process the records") { sink.values.count == 3 }
 
         kill(getpid(), SIGTERM)

@@ -13,7 +13,7 @@ import StreamKitOperations
 ///     // … build the pipeline …
 ///     try await runner.run(app, mode: replay.runMode, stoppingAfter: replay.runDuration)
 ///
-/// Signals are handled by `StreamKitService.run(_:logger:)`: the first stops the group gracefully, the services
+/// Signals are handled by `StreamKitRunner.run(_:logger:)`: the first stops the group gracefully, the services
 /// in the reverse of their order (an app stops polling, finishes its batch, flushes, checkpoints and leaves its
 /// group), the operations server last, so `/health` answers to the end; a second exits at once. When any service ends or fails, the others are stopped gracefully too, and the
 /// failure is thrown.
@@ -72,7 +72,7 @@ package struct ExampleRunner: Sendable {
                         Console.line("operations: http://\(shown):\(port) (/metrics /health /ready)")
                     }
                 }
-                try await StreamKitService.run(group, logger: logger)
+                try await StreamKitRunner.run(group, logger: logger)
                 tasks.cancelAll()
             }
         } catch {

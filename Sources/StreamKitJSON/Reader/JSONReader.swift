@@ -207,7 +207,7 @@ final class JSONReader: JSONPoolable, @unchecked Sendable {
         if frame < keyedContainers.count, keyedContainers[frame].keyType == id {
             return unsafeDowncast(keyedContainers[frame], to: JSONKeyedContainerHolder<Key>.self).container
         }
-        let container = KeyedDecodingContainer(JSONStreamingKeyedContainer<Key>(reader: self, frame: frame))
+        let container = KeyedDecodingContainer(JSONInPlaceKeyedContainer<Key>(reader: self, frame: frame))
         while keyedContainers.count <= frame { keyedContainers.append(JSONKeyedContainerSlot()) }
         keyedContainers[frame] = JSONKeyedContainerHolder(container)
         return container

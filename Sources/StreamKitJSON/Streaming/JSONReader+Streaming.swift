@@ -31,7 +31,7 @@ extension JSONReader {
             let frame = pushFrame(at: pos)
             guard frame >= 0 else { throw giveUp(at: pos) }
             defer { frameCount = frame }
-            let value = try T(from: JSONStreamingDecoder(reader: self, frame: frame))
+            let value = try T(from: JSONInPlaceDecoder(reader: self, frame: frame))
             end = try finish(frame)
             return value
         case .stringKeyedDictionary:

@@ -55,7 +55,7 @@ final class LibPQConnection {
     // MARK: - Statements
 
     /// Runs one statement with binary bind parameters (`PQexecParams`) and returns its rows as text.
-    func execute(_ sql: String, bindings: [TimescaleValue]) throws(TimescaleError) -> TimescaleRows {
+    func execute(_ sql: String, bindings: [TimescaleValue]) throws(TimescaleError) -> TimescaleQueryResult {
         let raw = try withParameters(bindings) { count, types, values, lengths, formats in
             PQexecParams(conn, sql, count, types, values, lengths, formats, 0)
         }
@@ -69,7 +69,7 @@ final class LibPQConnection {
     }
 
     /// Runs a prepared statement (`PQexecPrepared`) with binary bind parameters.
-    func executePrepared(name: String, bindings: [TimescaleValue]) throws(TimescaleError) -> TimescaleRows {
+    func executePrepared(name: String, bindings: [TimescaleValue]) throws(TimescaleError) -> TimescaleQueryResult {
         let raw = try withParameters(bindings) { count, _, values, lengths, formats in
             PQexecPrepared(conn, name, count, values, lengths, formats, 0)
         }

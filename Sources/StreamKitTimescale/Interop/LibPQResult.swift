@@ -23,7 +23,7 @@ struct LibPQResult: ~Copyable {
     }
 
     /// Copies the result into Swift values; the `PGresult` does not outlive this value.
-    func rows() -> TimescaleRows {
+    func rows() -> TimescaleQueryResult {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
@@ -35,7 +35,7 @@ struct LibPQResult: ~Copyable {
                     PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
                 })
         }
-        return TimescaleRows(columns: columns, values: values, affectedRowCount: affectedRowCount)
+        return TimescaleQueryResult(columns: columns, values: values, affectedRowCount: affectedRowCount)
     }
 
     /// The server's error fields as a ``TimescaleError``.

@@ -41,7 +41,7 @@ struct ShutdownScenario {
         return counts
     }
 
-    /// Runs the scenario: the first instance runs in a `StreamKitService` group while the first 2 000 events
+    /// Runs the scenario: the first instance runs in a `StreamKitRunner` group while the first 2 000 events
     /// arrive and is shut down gracefully once it has processed 1 000; the rest arrive; a second instance
     /// processes what is left (a backtest, which closes the last windows) and the outputs are compared.
     static func run(
@@ -49,7 +49,7 @@ struct ShutdownScenario {
         produce: @escaping @Sendable ([Event]) async throws -> Void
     ) async throws {
         let first = try ShutdownScenario(name: name, input: input, broker: broker)
-        let group = StreamKitService.serviceGroup(first.app, logger: Logger(label: "shutdown-test"))
+        let group = StreamKitRunner.serviceGroup(first.app, logger: Logger(label: "shutdown-test"))
         let run = Task { try await group.run() }
         let feeder = Task {
             for start in stride(from: 0, to: 2_000, by: 50) {

@@ -2,7 +2,7 @@
 ///
 /// Holds the reader unretained, like ``JSONKeyedDecodingContainer``, and for the same reason it is valid only
 /// while the decode call that made it runs.
-struct JSONStreamingDecoder: Decoder, SingleValueDecodingContainer {
+struct JSONInPlaceDecoder: Decoder, SingleValueDecodingContainer {
     private let readerRef: Unmanaged<JSONReader>
     let frame: Int
 
@@ -26,7 +26,7 @@ struct JSONStreamingDecoder: Decoder, SingleValueDecodingContainer {
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         try readerRef._withUnsafeGuaranteedRef { reader in
             try reader.open(frame, asObject: false)
-            return JSONStreamingUnkeyedContainer(reader: reader, frame: frame)
+            return JSONInPlaceUnkeyedContainer(reader: reader, frame: frame)
         }
     }
 

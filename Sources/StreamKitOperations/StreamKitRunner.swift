@@ -8,14 +8,14 @@ import UnixSignals
 ///
 ///     let app = try StreamApp(name: "orders", broker: broker, metrics: PrometheusMetricsFactory.streamKit())
 ///     // … build the pipeline …
-///     try await StreamKitService.run(app, operations: OperationsServer(app: app, port: 9464), logger: logger)
+///     try await StreamKitRunner.run(app, operations: OperationsServer(app: app, port: 9464), logger: logger)
 ///
 /// The first SIGTERM or SIGINT starts a graceful shutdown: the app stops polling, finishes the batch in hand,
 /// flushes its sinks, checkpoints and leaves its consumer group; then the operations server stops, so `/health`
 /// answers until the end (and `/ready` says 503 from the first signal on). A second signal exits the process at
 /// once, without a final checkpoint: nothing committed is lost, and the records since the last checkpoint are
 /// processed again on restart (under exactly-once, the open transaction is aborted by the broker).
-public enum StreamKitService {
+public enum StreamKitRunner {
     /// Runs `app`, and `operations` if given, until the app stops or fails, or a signal shuts them down.
     ///
     /// - Throws: The first error of the app or the server (for instance its port being taken), after the

@@ -5,7 +5,7 @@
 /// object is left after it. Anything this cannot do sends the document to the tape path; see
 /// ``JSONReader/decodeStreaming(_:)``. Trivially copyable with unmanaged references for the reasons
 /// ``JSONKeyedDecodingContainer`` gives, and valid only while the decode call that made it runs.
-struct JSONStreamingKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+struct JSONInPlaceKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private let readerRef: Unmanaged<JSONReader>
     private let frame: Int
     private let namesRef: Unmanaged<JSONMemberNames>

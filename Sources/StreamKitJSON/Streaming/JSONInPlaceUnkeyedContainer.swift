@@ -1,7 +1,7 @@
 /// Reads the elements of one array on the streaming path, in order, where they lie.
 ///
-/// Valid only while the decode call that made it runs; see ``JSONStreamingKeyedContainer``.
-struct JSONStreamingUnkeyedContainer: UnkeyedDecodingContainer {
+/// Valid only while the decode call that made it runs; see ``JSONInPlaceKeyedContainer``.
+struct JSONInPlaceUnkeyedContainer: UnkeyedDecodingContainer {
     private let readerRef: Unmanaged<JSONReader>
     private let frame: Int
     private(set) var currentIndex = 0

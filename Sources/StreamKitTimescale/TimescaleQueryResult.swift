@@ -2,7 +2,7 @@
 ///
 /// Values are the server's own text (`'t'`/`'f'` for booleans, ISO 8601 timestamps in the session's
 /// time zone); cast in SQL (`ts::text`, `extract(epoch from ts)`) to choose the form you read.
-public struct TimescaleRows: Sendable, Hashable, RandomAccessCollection {
+public struct TimescaleQueryResult: Sendable, Hashable, RandomAccessCollection {
     /// One returned row.
     public struct Row: Sendable, Hashable {
         /// The column names of the result.
