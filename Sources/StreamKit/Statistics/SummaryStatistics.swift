@@ -2,7 +2,7 @@
 ///
 ///     readings.tumblingWindow(.seconds(60)).aggregate(SummaryStatistics { $0.celsius }).final()
 ///
-/// The mean is the sum over the count, as ``Mean`` computes it.
+/// The mean is the sum over the count, as ``MeanAggregator`` computes it.
 public struct SummaryStatistics<Input>: StreamAggregator {
     /// Running count, sum and extremes.
     public struct Totals: Codable, Hashable, Sendable {
