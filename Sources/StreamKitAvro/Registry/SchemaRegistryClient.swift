@@ -79,7 +79,7 @@ public final class SchemaRegistryClient: Sendable {
         timeout: Duration = .seconds(10)
     ) throws(SchemaRegistryError) {
         func invalid(_ message: String) -> SchemaRegistryError {
-            SchemaRegistryError(kind: .configuration, operation: "configure", message: message)
+            SchemaRegistryError(code: .configuration, operation: "configure", message: message)
         }
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
             ["http", "https"].contains(scheme),
@@ -151,7 +151,7 @@ public final class SchemaRegistryClient: Sendable {
         let now = ContinuousClock.now
         if let since = cache.withLock({ $0.missing[id] }), now - since < .seconds(30) {
             throw SchemaRegistryError(
-                kind: .registry, operation: "GET /schemas/ids/\(id)", httpStatus: 404,
+                code: .registry, operation: "GET /schemas/ids/\(id)", httpStatus: 404,
                 message: "schema id \(id) not found (remembered from a lookup \(now - since) ago)")
         }
         do {
@@ -202,7 +202,7 @@ public final class SchemaRegistryClient: Sendable {
             return try AvroSchema(json: json)
         } catch {
             throw SchemaRegistryError(
-                kind: .invalidResponse, operation: request.operation,
+                code: .invalidResponse, operation: request.operation,
                 message: "the registry's schema is not usable: \(error)")
         }
     }
@@ -279,7 +279,7 @@ public final class SchemaRegistryClient: Sendable {
                 completion(
                     .failure(
                         SchemaRegistryError(
-                            kind: .transport, operation: request.operation, message: error.localizedDescription)))
+                            code: .transport, operation: request.operation, message: error.localizedDescription)))
                 return
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -306,7 +306,7 @@ public final class SchemaRegistryClient: Sendable {
         let seconds = Double(timeout.components.seconds) + 5
         guard done.wait(timeout: .now() + seconds) == .success, let result = box.withLock({ $0 }) else {
             throw SchemaRegistryError(
-                kind: .transport, operation: request.operation, message: "no answer within \(timeout)")
+                code: .transport, operation: request.operation, message: "no answer within \(timeout)")
         }
         return try checked(result.get())
     }
@@ -315,7 +315,7 @@ public final class SchemaRegistryClient: Sendable {
         guard (200..<300).contains(response.status) else {
             let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body)
             throw SchemaRegistryError(
-                kind: .registry, operation: response.request.operation, httpStatus: response.status,
+                code: .registry, operation: response.request.operation, httpStatus: response.status,
                 errorCode: body?.error_code,
                 message: body?.message ?? String(decoding: response.body.prefix(200), as: UTF8.self))
         }
@@ -327,7 +327,7 @@ public final class SchemaRegistryClient: Sendable {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {
             throw SchemaRegistryError(
-                kind: .invalidResponse, operation: request.operation, httpStatus: response.status,
+                code: .invalidResponse, operation: request.operation, httpStatus: response.status,
                 message: "unexpected response body: \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
     }
