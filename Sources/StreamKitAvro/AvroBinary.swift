@@ -72,13 +72,6 @@ struct AvroReader {
     }
 
     @inline(__always)
-    mutating func readInt() throws(AvroReadFailure) -> Int32 {
-        let value = try readLong()
-        guard let int = Int32(exactly: value) else { throw AvroReadFailure("int out of 32-bit range: \(value)") }
-        return int
-    }
-
-    @inline(__always)
     mutating func readBoolean() throws(AvroReadFailure) -> Bool {
         guard position < bytes.count else { throw AvroReadFailure("truncated boolean at byte \(position)") }
         let byte = bytes[position]

@@ -101,8 +101,11 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         let owned = partitions.filter(assigned.contains)
         guard !owned.isEmpty else { return }
         let committed = try await consumer.committedOffsets(for: owned.map(KafkaTopicPartition.init))
-        // Where nothing is committed yet, the group starts where `auto.offset.reset` says: the beginning.
-        try await consumer.seek(committed.mapValues { $0.absolute == nil ? .beginning : $0 })
+        // Where nothing is committed yet, the group starts where `auto.offset.reset` says: the beginning. The wait is
+        // long because a seek that times out ends the app, and librdkafka's fetcher answers late on a starved machine
+        // (seen at 5 s with 2 busy cores).
+        try await consumer.seek(
+            committed.mapValues { $0.absolute == nil ? .beginning : $0 }, timeout: .seconds(30))
     }
 
     func endOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
