@@ -88,6 +88,15 @@ public final class KafkaConsumer: Sendable {
         try client.unassign(partitions)
     }
 
+    /// Starts these partitions at these offsets if the next assignment gives them to this consumer, instead of at
+    /// the group's committed offsets; partitions that the next assignment leaves out forget theirs. Replaces what
+    /// an earlier call set.
+    ///
+    /// For offsets the group refused to commit during a rebalance, whose records this member has fully processed.
+    func startAtNextAssignment(_ offsets: [KafkaTopicPartition: Int64]) {
+        rebalance.setStartOffsets(offsets)
+    }
+
     // MARK: - Polling
 
     /// Blocks up to `timeout` for records, then returns up to `maxMessages` of them (an empty batch on timeout).

@@ -12,10 +12,21 @@ import StreamKit
 /// member still owns them and the next owner starts exactly after the last processed record. Records of a
 /// revoked partition that arrive in the same poll as the revoke are not handed out; they belong to the next
 /// owner. Lost partitions (the session expired) are reported as `.lost` and are already gone.
+///
+/// **Refused commits.** A coordinator may refuse a commit while the group rebalances (librdkafka's mock cluster
+/// refuses every commit while its group is joining, so also the one of a deferred revoke), after the checkpoint has
+/// written the outputs and changelogs. A partition that comes back to this member in the next assignment then starts
+/// at the refused offsets, where its restored changelog state is, and they are committed again for the new
+/// generation; starting at the stale committed offsets would count those records twice.
 final class KafkaBrokerConsumer: BrokerConsumer {
     let consumer: KafkaConsumer
     private let logger: Logger
     private var assigned: Set<TopicPartition> = []
+    /// The offsets of the last commit the group refused, per partition not committed since: outputs and changelogs
+    /// are written up to there. Held for the next assignment only.
+    private var refused: [TopicPartition: Int64] = [:] {
+        didSet { consumer.startAtNextAssignment(Self.kafka(refused)) }
+    }
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         var configuration = configuration
@@ -38,10 +49,15 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         }
         var events: [AssignmentEvent] = []
         var touched: Set<TopicPartition> = []
+        var resumed: [TopicPartition: Int64] = [:]
         for event in consumer.drainRebalanceEvents() {
             switch event {
             case .assigned(let partitions):
-                let added = Set(partitions.map(TopicPartition.init)).subtracting(assigned)
+                // The rebalance callback started these at their refused offsets (``refused``).
+                let given = Set(partitions.map(TopicPartition.init))
+                resumed.merge(refused.filter { given.contains($0.key) }) { _, new in new }
+                refused = [:]
+                let added = given.subtracting(assigned)
                 assigned.formUnion(added)
                 if !added.isEmpty { events.append(.assigned(added.sorted())) }
             case .revoked(let partitions, let lost):
@@ -57,6 +73,7 @@ final class KafkaBrokerConsumer: BrokerConsumer {
                 assigned = []
             }
         }
+        if !resumed.isEmpty { try await commitAgain(resumed) }
         // Records of partitions revoked in this same poll are not handed out: the next owner reads them from the
         // offsets this member commits before it releases them.
         let polled = KafkaRecordBatch.split(messages)
@@ -86,9 +103,32 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         guard !offsets.isEmpty else { return }
         do {
             try await consumer.commit(Self.kafka(offsets))
+            for partition in offsets.keys { refused[partition] = nil }
         } catch {
             guard Self.isRefusedForRebalance(error) else { throw error }
+            refused.merge(offsets) { max($0, $1) }
             throw StreamAppError(.commitRefused, "\(error) for \(offsets.keys.sorted())")
+        }
+    }
+
+    /// Commits, for the new generation, the refused offsets of partitions given back to this member, which the
+    /// rebalance callback started there. Not where the group has committed further meanwhile (another member had
+    /// them while this one was out of the group): those read again from the refused offsets, at least once. A
+    /// refusal again keeps them for the next assignment.
+    private func commitAgain(_ offsets: [TopicPartition: Int64]) async throws {
+        let committed = try await consumer.committedOffsets(for: offsets.keys.map(KafkaTopicPartition.init))
+        let behind = offsets.filter { partition, offset in
+            (committed[KafkaTopicPartition(partition)]?.absolute ?? -1) < offset
+        }
+        guard !behind.isEmpty else { return }
+        logger.info(
+            "partitions given back after a refused commit: resuming at the refused offsets, where their changelogs are",
+            metadata: ["offsets": "\(behind.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })"])
+        do {
+            try await commit(behind)
+        } catch let error as StreamAppError where error.code == .commitRefused {
+            logger.notice(
+                "commit refused again; kept for the next assignment", metadata: ["reason": "\(error.message)"])
         }
     }
 
@@ -101,11 +141,16 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         let owned = partitions.filter(assigned.contains)
         guard !owned.isEmpty else { return }
         let committed = try await consumer.committedOffsets(for: owned.map(KafkaTopicPartition.init))
-        // Where nothing is committed yet, the group starts where `auto.offset.reset` says: the beginning. The wait is
-        // long because a seek that times out ends the app, and librdkafka's fetcher answers late on a starved machine
+        // Where nothing is committed yet, the group starts where `auto.offset.reset` says: the beginning. A refused
+        // commit is further on: the changelogs are written up to there.
+        var offsets = committed.mapValues { $0.absolute == nil ? .beginning : $0 }
+        for (partition, offset) in refused where owned.contains(partition) {
+            let partition = KafkaTopicPartition(partition)
+            offsets[partition] = .at(max(offset, committed[partition]?.absolute ?? 0))
+        }
+        // A long wait: a seek that times out ends the app, and librdkafka's fetcher answers late on a starved machine
         // (seen at 5 s with 2 busy cores).
-        try await consumer.seek(
-            committed.mapValues { $0.absolute == nil ? .beginning : $0 }, timeout: .seconds(30))
+        try await consumer.seek(offsets, timeout: .seconds(30))
     }
 
     func endOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {

@@ -10,11 +10,26 @@ final class RdKafkaRebalanceBuffer: Sendable {
     let defersRevocation: Bool
     /// Set when the consumer starts closing: its final revoke cannot wait for the application.
     let isClosing = Atomic<Bool>(false)
+    /// Where partitions start if the next assignment gives them to this member, instead of at the group's committed
+    /// offsets (see ``KafkaConsumer/startAtNextAssignment(_:)``).
+    private let startOffsets = Mutex<[KafkaTopicPartition: Int64]>([:])
 
     init(defersRevocation: Bool) { self.defersRevocation = defersRevocation }
 
     func append(_ event: KafkaRebalanceEvent) {
         events.withLock { $0.append(event) }
+    }
+
+    func setStartOffsets(_ offsets: [KafkaTopicPartition: Int64]) {
+        startOffsets.withLock { $0 = offsets }
+    }
+
+    /// The start offsets for the assignment being applied; they hold for that one assignment only.
+    fileprivate func takeStartOffsets() -> [KafkaTopicPartition: Int64] {
+        startOffsets.withLock { offsets in
+            defer { offsets.removeAll() }
+            return offsets
+        }
     }
 
     func drain() -> [KafkaRebalanceEvent] {
@@ -51,6 +66,7 @@ private func rdKafkaRebalanceCallback(
     var failure: KafkaError?
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        RdKafkaTopicPartitionList.setOffsets(buffer.takeStartOffsets(), in: partitions)
         failure =
             cooperative
             ? RdKafkaErrors.take(rd_kafka_incremental_assign(rk, partitions))

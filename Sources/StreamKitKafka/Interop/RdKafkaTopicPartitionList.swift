@@ -54,4 +54,17 @@ final class RdKafkaTopicPartitionList {
     static func entries(of list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> [RdKafkaPartitionEntry] {
         entries(of: UnsafePointer(list))
     }
+
+    /// Sets the offsets of the entries of a lent list that `offsets` names; leaves the others as they are.
+    static func setOffsets(
+        _ offsets: [KafkaTopicPartition: Int64], in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
+        guard !offsets.isEmpty, let list, let elements = list.pointee.elems else { return }
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = elements[index]
+            let topicPartition = KafkaTopicPartition(
+                topic: String(cString: element.topic), partition: Int(element.partition))
+            if let offset = offsets[topicPartition] { elements[index].offset = offset }
+        }
+    }
 }

@@ -111,9 +111,15 @@ enum StreamAppSupport {
     }
 }
 
-/// The symbols an app instance has processed, to tell which instance owns which partition.
+/// The symbols an app instance has processed, to tell which instance owns which partition, and how many records.
 final class SeenKeys: Sendable {
-    private let keys = Mutex<Set<String>>([])
-    func insert(_ key: String) { _ = keys.withLock { $0.insert(key) } }
-    var all: Set<String> { keys.withLock { $0 } }
+    private let keys = Mutex<(all: Set<String>, count: Int)>(([], 0))
+    func insert(_ key: String) {
+        keys.withLock {
+            $0.all.insert(key)
+            $0.count += 1
+        }
+    }
+    var all: Set<String> { keys.withLock { $0.all } }
+    var count: Int { keys.withLock { $0.count } }
 }
