@@ -76,8 +76,7 @@ extension StreamBroker {
         let partitions = try await partitionCounts(of: [topic.name])[topic.name] ?? topic.spec.partitions
         var records: [StreamRecord<Key, Value>] = []
         for partition in 0..<partitions {
-            try await readToEnd(TopicPartition(topic: topic.name, partition: partition)) { view in
-                let raw = view.copy()
+            for raw in try await rawRecords(in: TopicPartition(topic: topic.name, partition: partition)) {
                 do {
                     records.append(try topic.decode(raw))
                 } catch {

@@ -103,7 +103,9 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         guard !offsets.isEmpty else { return }
         do {
             try await consumer.commit(Self.kafka(offsets))
-            for partition in offsets.keys { refused[partition] = nil }
+            if refused.keys.contains(where: { offsets[$0] != nil }) {
+                refused = refused.filter { offsets[$0.key] == nil }
+            }
         } catch {
             guard Self.isRefusedForRebalance(error) else { throw error }
             refused.merge(offsets) { max($0, $1) }
