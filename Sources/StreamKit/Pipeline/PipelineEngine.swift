@@ -28,8 +28,8 @@ final class PipelineEngine {
             }, uniquingKeysWith: max)
     }
 
-    /// Builds a task for partition number `partition` (not yet installed); the caller restores its
-    /// stores from their changelogs, then installs it.
+    /// Builds a task for partition number `partition`, not yet installed: `TaskRestore` restores its stores from
+    /// their changelogs, then installs it.
     func makeTask(partition: Int) -> PartitionTask {
         let context = PartitionContext(partition: partition, appName: appName, errorPolicy: errorPolicy)
         context.repartitionTopics = repartitionTopics

@@ -159,23 +159,21 @@ extension AppRuntime {
     /// Builds the task of a partition number, restores its stores from their changelogs, installs it.
     func installTask(_ number: Int) async throws {
         guard engine.tasks[number] == nil else { return }
-        let task = engine.makeTask(partition: number)
-        for store in task.context.stores {
-            let changelog = TopicPartition(
-                topic: changelogTopicName(app: app.name, store: store.name), partition: number)
+        let restore = TaskRestore(engine: engine, partition: number)
+        for changelog in restore.changelogs {
             var records = 0
-            try await app.broker.readToEnd(changelog) { view in
-                try task.restore(storeNamed: store.name, from: view)
+            try await app.broker.readToEnd(changelog.partition) { view in
+                try restore.replay(view, into: changelog.store)
                 records += 1
             }
             logger.debug(
                 "state restored",
                 metadata: [
-                    "store": "\(store.name)", "topic": "\(changelog.topic)", "partition": "\(number)",
+                    "store": "\(changelog.store)", "topic": "\(changelog.partition.topic)", "partition": "\(number)",
                     "records": "\(records)",
                 ])
         }
-        engine.install(task)
+        restore.install()
     }
 
     /// Logs partitions at `.info`, one line per topic.

@@ -74,15 +74,13 @@ public final class PipelineHarness {
             if let count = broker.partitionCount(of: topic) { engine.inputPartitionCounts[topic] = count }
         }
         for number in 0..<width {
-            let task = engine.makeTask(partition: number)
-            for store in task.context.stores {
-                let changelog = TopicPartition(
-                    topic: changelogTopicName(app: app.name, store: store.name), partition: number)
-                for record in broker.records(in: changelog) {
-                    try record.withView { try task.restore(storeNamed: store.name, from: $0) }
+            let restore = TaskRestore(engine: engine, partition: number)
+            for changelog in restore.changelogs {
+                for record in broker.records(in: changelog.partition) {
+                    try record.withView { try restore.replay($0, into: changelog.store) }
                 }
             }
-            engine.install(task)
+            restore.install()
         }
         positions = [:]
         for topic in inputs {

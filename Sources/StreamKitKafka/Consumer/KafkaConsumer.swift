@@ -21,6 +21,9 @@ public final class KafkaConsumer: Sendable {
     private let queue: RdKafkaQueue
     private let rebalance: RdKafkaRebalanceBuffer
     private let blocking: BlockingCalls
+    /// Whether ``close()`` leaves the group in ordinary polls first (see ``leaveGroup(within:)``): only without
+    /// auto-commit, where the records those polls discard cannot be committed behind the application's back.
+    private let leavesBeforeClose: Bool
 
     /// Makes the consumer; throws ``KafkaError`` naming the property if librdkafka rejects the configuration.
     public convenience init(configuration: KafkaConfiguration) throws(KafkaError) {
@@ -46,6 +49,8 @@ public final class KafkaConsumer: Sendable {
         client = try RdKafkaClient(.consumer, config: config, callbackContext: rebalance)
         queue = RdKafkaQueue.consumer(of: client)
         self.rebalance = rebalance
+        let autoCommit = configuration.librdkafkaProperties.last { $0.name == "enable.auto.commit" }?.value ?? "true"
+        leavesBeforeClose = autoCommit == "false"
         blocking = BlockingCalls(label: "streamkit.kafka.consumer.\(client.name)")
     }
 
@@ -147,7 +152,25 @@ public final class KafkaConsumer: Sendable {
     /// Commits consumed offsets first if auto-commit is on. Runs on a Dispatch thread.
     public func close() async throws(KafkaError) {
         rebalance.isClosing.store(true, ordering: .releasing)
-        try await blockingRun { client throws(KafkaError) in try client.closeConsumer() }
+        try await blocking.run { () throws(KafkaError) in
+            if self.leavesBeforeClose { try self.leaveGroup(within: .seconds(10)) }
+            try self.client.closeConsumer()
+        }
+    }
+
+    /// Unsubscribes and polls until the final revoke has unassigned everything (or `limit` passes), discarding
+    /// the records polled meanwhile: auto-commit is off, so the next owners read them from the committed offsets.
+    ///
+    /// The revoke is served here, in an ordinary poll, rather than inside `rd_kafka_consumer_close`: there,
+    /// librdkafka 2.0.2 can wait forever in the rebalance callback's `rd_kafka_incremental_unassign` under the
+    /// cooperative protocol (seen as a hung close; fixed upstream in 2.4.0, librdkafka #4528).
+    private func leaveGroup(within limit: Duration) throws(KafkaError) {
+        guard try !client.subscription().isEmpty else { return }
+        try client.unsubscribe()
+        let deadline = ContinuousClock.now + limit
+        while try !client.assignment().isEmpty, ContinuousClock.now < deadline {
+            _ = try poll(maxMessages: 1_024, timeout: .milliseconds(100))
+        }
     }
 
     /// Runs a blocking librdkafka call on a Dispatch thread.

@@ -28,6 +28,10 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         didSet { consumer.startAtNextAssignment(Self.kafka(refused)) }
     }
 
+    /// Partitions of the deferred revoke that this member never handed to the runtime (none in a consistent
+    /// state): they are released with the revoke's others.
+    private var unownedRevoked: Set<TopicPartition> = []
+
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         var configuration = configuration
         // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
@@ -61,10 +65,21 @@ final class KafkaBrokerConsumer: BrokerConsumer {
                 assigned.formUnion(added)
                 if !added.isEmpty { events.append(.assigned(added.sorted())) }
             case .revoked(let partitions, let lost):
-                let removed = Set(partitions.map(TopicPartition.init)).intersection(assigned)
+                let given = Set(partitions.map(TopicPartition.init))
+                let removed = given.intersection(assigned)
                 assigned.subtract(removed)
                 touched.formUnion(removed)
-                if !removed.isEmpty { events.append(lost ? .lost(removed.sorted()) : .revoked(removed.sorted())) }
+                if lost {
+                    if !removed.isEmpty { events.append(.lost(removed.sorted())) }
+                } else if removed.isEmpty {
+                    // Nothing of this member's to checkpoint, yet librdkafka holds the rebalance until the unassign
+                    // call, also for the empty revoke the eager protocol sends a member without partitions.
+                    try consumer.release(partitions)
+                } else {
+                    // Revoked partitions the runtime never had go with the others, in the one release call.
+                    unownedRevoked = given.subtracting(removed)
+                    events.append(.revoked(removed.sorted()))
+                }
             case .failed(let error):
                 // librdkafka has unassigned everything and rejoins: what this member held is lost to it.
                 logger.warning("rebalance failed; rejoining", metadata: ["error": "\(error)"])
@@ -135,8 +150,10 @@ final class KafkaBrokerConsumer: BrokerConsumer {
     }
 
     func release(_ partitions: [TopicPartition]) async throws {
-        guard !partitions.isEmpty else { return }
-        try consumer.release(partitions.map(KafkaTopicPartition.init))
+        let all = partitions + unownedRevoked.sorted()
+        unownedRevoked = []
+        guard !all.isEmpty else { return }
+        try consumer.release(all.map(KafkaTopicPartition.init))
     }
 
     func rewind(_ partitions: [TopicPartition]) async throws {

@@ -11,6 +11,16 @@ extension RdKafkaClient {
         }
     }
 
+    /// The topics subscribed to; empty for a consumer of assigned partitions.
+    func subscription() throws(KafkaError) -> [String] {
+        try withHandle { rk throws(KafkaError) in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            try RdKafkaErrors.check(rd_kafka_subscription(rk, &list), "subscription")
+            guard let list else { return [] }
+            return RdKafkaTopicPartitionList(taking: list).entries.map(\.topicPartition.topic)
+        }
+    }
+
     func unsubscribe() throws(KafkaError) {
         try withHandle { rk throws(KafkaError) in try RdKafkaErrors.check(rd_kafka_unsubscribe(rk), "unsubscribe") }
     }

@@ -60,9 +60,7 @@ struct KafkaConsumerGroupTests {
         let topic = TestEnvironment.uniqueName("resume")
         try cluster.createTopic(topic, partitions: 1)
         let group = TestEnvironment.uniqueName("group")
-        let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
-        for index in 0..<10 { try producer.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: "\(index)")) }
-        try await producer.flush(timeout: .seconds(10))
+        try await KafkaTestSupport.produceNumbered(10, to: topic, on: cluster.bootstrapServers)
 
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         let first = try KafkaConsumer(
@@ -82,5 +80,66 @@ struct KafkaConsumerGroupTests {
         #expect(secondRead.map(\.offset) == [6, 7, 8, 9])
         #expect(secondRead.map(\.value) == ["6", "7", "8", "9"].map { Optional(KafkaTestSupport.bytes($0)) })
         try await second.close()
+    }
+
+    /// With manual commits, `close()` unsubscribes and serves the final revoke in ordinary polls before librdkafka's
+    /// close (where 2.0.2 can hang under the cooperative protocol): the member leaves, and the other takes over
+    /// every partition.
+    @Test func aCooperativeMemberLeavesOnClose() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let topic = TestEnvironment.uniqueName("leave")
+        try cluster.createTopic(topic, partitions: 4)
+        var configuration = KafkaTestSupport.configuration(
+            cluster.bootstrapServers, group: TestEnvironment.uniqueName("group"))
+        configuration.properties["partition.assignment.strategy"] = "cooperative-sticky"
+        let leaving = try KafkaConsumer(configuration: configuration)
+        let staying = try KafkaConsumer(configuration: configuration)
+        try leaving.subscribe(topics: [topic])
+        try staying.subscribe(topics: [topic])
+        try await waitUntil("both members to own partitions", within: .seconds(40), every: .milliseconds(10)) {
+            async let a = leaving.nextBatch(maxMessages: 100, timeout: .milliseconds(100))
+            async let b = staying.nextBatch(maxMessages: 100, timeout: .milliseconds(100))
+            _ = try await (a, b)
+            return try !leaving.assignment().isEmpty && !staying.assignment().isEmpty
+        }
+        let closing = Task { try await leaving.close() }
+        let all = (0..<4).map { KafkaTopicPartition(topic: topic, partition: $0) }
+        try await waitUntil("the staying member to own every partition", within: .seconds(40), every: .milliseconds(10))
+        {
+            _ = try await staying.nextBatch(maxMessages: 100, timeout: .milliseconds(100))
+            return try staying.assignment() == all
+        }
+        try await closing.value
+        let revoked = leaving.drainRebalanceEvents().flatMap { event -> [KafkaTopicPartition] in
+            if case .revoked(let partitions, _) = event { return partitions } else { return [] }
+        }
+        #expect(!revoked.isEmpty, "the final revoke reached the leaving member's events")
+        try await staying.close()
+    }
+
+    /// With auto-commit on, `close()` does not poll on the application's behalf: those polls would store the
+    /// offsets of records it never saw, and the close would commit them.
+    @Test func anAutoCommittingConsumerCommitsOnlyWhatItHandedOut() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let topic = TestEnvironment.uniqueName("autocommit")
+        try cluster.createTopic(topic, partitions: 1)
+        try await KafkaTestSupport.produceNumbered(2_000, to: topic, on: cluster.bootstrapServers)
+        let group = TestEnvironment.uniqueName("group")
+        var configuration = KafkaTestSupport.configuration(cluster.bootstrapServers, group: group)
+        configuration.enableAutoCommit = true
+        configuration.properties["auto.commit.interval.ms"] = "600000"
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try consumer.subscribe(topics: [topic])
+        var handedOut = 0
+        try await waitUntil("ten records", within: .seconds(40), every: .milliseconds(1)) {
+            let batch = try await consumer.nextBatch(maxMessages: 10 - handedOut, timeout: .milliseconds(100))
+            handedOut += batch.count
+            return handedOut == 10
+        }
+        try await consumer.close()
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        let reader = try KafkaConsumer(
+            configuration: KafkaTestSupport.configuration(cluster.bootstrapServers, group: group))
+        #expect(try await reader.committedOffsets(for: [partition]) == [partition: .at(10)])
     }
 }

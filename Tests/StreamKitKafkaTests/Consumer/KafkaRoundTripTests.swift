@@ -53,11 +53,8 @@ struct KafkaRoundTripTests {
         let cluster = try KafkaMockCluster(brokers: 1)
         let topic = TestEnvironment.uniqueName("views")
         try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
-        for index in 0..<100 {
-            try producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: "k\(index)", value: "\(index)"))
-        }
-        try await producer.flush(timeout: .seconds(10))
+        try await KafkaTestSupport.produceNumbered(
+            100, to: topic, on: cluster.bootstrapServers, keyed: true, partition: 0)
 
         let consumer = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
         try consumer.assign([KafkaTopicPartition(topic: topic, partition: 0): .beginning])

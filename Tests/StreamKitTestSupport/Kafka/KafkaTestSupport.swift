@@ -30,6 +30,22 @@ package enum KafkaTestSupport {
         return try KafkaConsumer(configuration: configuration)
     }
 
+    // MARK: - Writing topics
+
+    /// Produces `count` records to `topic` on `servers` and waits for their delivery: values "0", "1", …, keys
+    /// "k0", "k1", … when `keyed`, all to `partition` when given.
+    package static func produceNumbered(
+        _ count: Int, to topic: String, on servers: String, keyed: Bool = false, partition: Int? = nil
+    ) async throws {
+        let producer = try KafkaProducer(configuration: configuration(servers))
+        for index in 0..<count {
+            try producer.enqueue(
+                KafkaProducerMessage(
+                    topic: topic, partition: partition, key: keyed ? "k\(index)" : nil, value: "\(index)"))
+        }
+        try await producer.flush(timeout: .seconds(10))
+    }
+
     // MARK: - Reading topics back
 
     /// Polls `consumer` until `count` records arrived or `limit` passed, then returns what arrived.
