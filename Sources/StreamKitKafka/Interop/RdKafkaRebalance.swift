@@ -81,7 +81,9 @@ private func rdKafkaRebalanceCallback(
         }
         buffer.append(.revoked(topicPartitions, lost: lost))
     default:
-        _ = rd_kafka_assign(rk, nil)
+        // Give up what the event names, with the call the protocol accepts (the eager `rd_kafka_assign` is refused
+        // under the cooperative one).
+        _ = RdKafkaClient.unassign(rk, partitions, cooperative: cooperative)
         failure = RdKafkaErrors.error(err)
     }
     if let failure { buffer.append(.failed(failure)) }

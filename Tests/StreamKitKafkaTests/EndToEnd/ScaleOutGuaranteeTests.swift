@@ -125,8 +125,14 @@ struct ScaleOutGuaranteeTests {
         let (second, secondRun) = try start("b")
         try await Self.produceBurst(1, to: input, on: broker)
         // Under cooperative-sticky the development broker can take several rounds (lost assignments) to settle.
-        try await waitUntil("both instances to own partitions", within: .seconds(120), every: .milliseconds(50)) {
-            !first.status.snapshot.assignedPartitions.isEmpty && !second.status.snapshot.assignedPartitions.isEmpty
+        do {
+            try await waitUntil("both instances to own partitions", within: .seconds(120), every: .milliseconds(50)) {
+                !first.status.snapshot.assignedPartitions.isEmpty && !second.status.snapshot.assignedPartitions.isEmpty
+            }
+        } catch {
+            // What each instance saw, for the next reader of a failed run.
+            Issue.record("first: \(first.status.snapshot); second: \(second.status.snapshot)")
+            throw error
         }
         try await Self.produceBurst(2, to: input, on: broker)
         // The first leaves gracefully mid-stream; the second takes over its partitions and their state.
