@@ -113,6 +113,9 @@ struct ChaosWorkerCommand: AsyncParsableCommand {
         var configuration = KafkaConfiguration(bootstrapServers: brokers)
         configuration.properties["session.timeout.ms"] = "6000"
         configuration.properties["heartbeat.interval.ms"] = "500"
+        // The rebalance timeout: the development broker now and then never answers a JoinGroup, and only this timeout
+        // ends the wait (see `ScaleOutGuaranteeTests.broker`); 30 s instead of 5 minutes.
+        configuration.properties["max.poll.interval.ms"] = "30000"
         configuration.properties["topic.metadata.refresh.interval.ms"] = "1000"
         if staticMembership {
             configuration.properties["group.instance.id"] = "\(appID)-\(instanceID)"

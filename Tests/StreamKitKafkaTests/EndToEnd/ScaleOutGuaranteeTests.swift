@@ -44,11 +44,18 @@ struct ScaleOutGuaranteeTests {
     ]
 
     /// A broker whose group timings suit a test (a real broker refuses sessions under 6 s).
+    ///
+    /// The rebalance timeout (`max.poll.interval.ms`) is 30 s instead of 5 minutes: now and then the development
+    /// broker never answers a member's JoinGroup (seen with librdkafka's `cgrp` debug log: the joining member's
+    /// request stays unanswered while the leader's round completes and the next one waits for that member), and
+    /// only this timeout — on the broker, which then drops the member, and on the client, which then rejoins — ends
+    /// the wait. Apache Kafka answers every JoinGroup.
     static func broker(_ servers: String, assignor: String = "range,roundrobin") -> KafkaBroker {
         var configuration = KafkaConfiguration(bootstrapServers: servers)
         configuration.properties["partition.assignment.strategy"] = assignor
         configuration.properties["session.timeout.ms"] = "6000"
         configuration.properties["heartbeat.interval.ms"] = "500"
+        configuration.properties["max.poll.interval.ms"] = "30000"
         configuration.properties["topic.metadata.refresh.interval.ms"] = "1000"
         return KafkaBroker(.configuration(configuration))
     }
@@ -124,7 +131,8 @@ struct ScaleOutGuaranteeTests {
         // A second instance joins while the first is busy.
         let (second, secondRun) = try start("b")
         try await Self.produceBurst(1, to: input, on: broker)
-        // Under cooperative-sticky the development broker can take several rounds (lost assignments) to settle.
+        // Under cooperative-sticky the development broker can take several rounds (lost assignments) to settle, and
+        // one unanswered JoinGroup costs a rebalance timeout (see `broker(_:assignor:)`).
         do {
             try await waitUntil("both instances to own partitions", within: .seconds(120), every: .milliseconds(50)) {
                 !first.status.snapshot.assignedPartitions.isEmpty && !second.status.snapshot.assignedPartitions.isEmpty
