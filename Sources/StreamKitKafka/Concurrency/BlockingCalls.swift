@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs blocking librdkafka calls (flush, close, synchronous commit, polls with a timeout, admin requests) on
 /// Dispatch threads and resumes the awaiting task afterwards, so they never occupy the cooperative pool.
@@ -16,5 +17,22 @@ struct BlockingCalls: Sendable {
             queue.async { continuation.resume(returning: Result { () throws(KafkaError) in try body() }) }
         }
         return try result.get()
+    }
+
+    /// ``run(_:)``, but waits at most `limit`: returns `nil` if `body` has not finished by then. The call goes on
+    /// on its thread (a blocking librdkafka call cannot be interrupted) and its result is dropped.
+    func run<T: Sendable>(
+        within limit: Duration, _ body: @escaping @Sendable () throws(KafkaError) -> T
+    ) async throws(KafkaError) -> T? {
+        let resumed = Atomic<Bool>(false)
+        let result: Result<T, KafkaError>? = await withCheckedContinuation { continuation in
+            let resumeOnce: @Sendable (Result<T, KafkaError>?) -> Void = { result in
+                guard !resumed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+                continuation.resume(returning: result)
+            }
+            queue.async { resumeOnce(Result { () throws(KafkaError) in try body() }) }
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(limit / .nanoseconds(1)))) { resumeOnce(nil) }
+        }
+        return try result?.get()
     }
 }

@@ -150,11 +150,21 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group (after a final revoke, reported by ``drainRebalanceEvents()``) and stops fetching.
     /// Commits consumed offsets first if auto-commit is on. Runs on a Dispatch thread.
-    public func close() async throws(KafkaError) {
+    ///
+    /// Waits at most `timeout` (30 s, as the Java client's `close()`), then throws `_TIMED_OUT`: a close can wait
+    /// for a group request the broker never answers. The group then expires the member after its session timeout,
+    /// and the consumer must not be used again.
+    public func close(timeout: Duration = .seconds(30)) async throws(KafkaError) {
         rebalance.isClosing.store(true, ordering: .releasing)
-        try await blocking.run { () throws(KafkaError) in
-            if self.leavesBeforeClose { try self.leaveGroup(within: .seconds(10)) }
+        let closed: Void? = try await blocking.run(within: timeout) { () throws(KafkaError) in
+            if self.leavesBeforeClose { try self.leaveGroup(within: min(.seconds(10), timeout)) }
             try self.client.closeConsumer()
+        }
+        guard closed != nil else {
+            throw KafkaError(
+                code: .timedOut,
+                reason: "the consumer did not finish closing within \(timeout); the group expires it after its "
+                    + "session timeout")
         }
     }
 

@@ -192,8 +192,18 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         try consumer.resume(partitions.map(KafkaTopicPartition.init))
     }
 
+    /// Closes the consumer. A close that times out (a group request the broker never answered) is logged, not
+    /// thrown: everything is checkpointed by then, and the group hands this member's partitions on once its session
+    /// expires.
     func close() async throws {
-        try await consumer.close()
+        do {
+            try await consumer.close()
+        } catch {
+            guard error.code == .timedOut else { throw error }
+            logger.warning(
+                "the consumer did not close in time; the group takes its partitions over when its session expires",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Asks the partition leaders for their watermarks (one request per partition, on a Dispatch thread); the run

@@ -1,0 +1,38 @@
+import Dispatch
+import Testing
+
+@testable import StreamKitKafka
+
+/// The bounded wait behind ``KafkaConsumer/close(timeout:)``: a blocking call that does not finish in time is
+/// given up on (it goes on on its thread), one that does returns its result or its error.
+@Suite("Blocking calls with a time limit")
+struct BlockingCallsTests {
+    let calls = BlockingCalls(label: "streamkit.tests.blocking")
+
+    @Test func aCallThatFinishesInTimeReturnsItsResult() async throws {
+        let value = try await calls.run(within: .seconds(10)) { () throws(KafkaError) in 42 }
+        #expect(value == 42)
+    }
+
+    @Test func aCallThatOverrunsIsGivenUpOnAtTheLimit() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let started = ContinuousClock.now
+        let value = try await calls.run(within: .milliseconds(200)) { () throws(KafkaError) -> Int in
+            release.wait()
+            return 1
+        }
+        let waited = ContinuousClock.now - started
+        #expect(value == nil)
+        #expect(waited >= .milliseconds(200) && waited < .seconds(10), "waited \(waited)")
+        release.signal()
+    }
+
+    @Test func aCallThatFailsInTimeThrows() async throws {
+        let error = await #expect(throws: KafkaError.self) {
+            _ = try await calls.run(within: .seconds(10)) { () throws(KafkaError) -> Int in
+                throw KafkaError(code: .invalidState, reason: "no")
+            }
+        }
+        #expect(error?.code == .invalidState)
+    }
+}
