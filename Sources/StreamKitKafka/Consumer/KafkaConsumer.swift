@@ -14,14 +14,14 @@
 ///     let batch = try await consumer.nextBatch(maxMessages: 4_096, timeout: .milliseconds(100))
 ///     batch.forEach { message in handle(message.value) }
 ///
-/// Thread-safe. Call ``close()`` to leave the group promptly; releasing the consumer without it closes too,
+/// Thread-safe. Call ``close(timeout:)`` to leave the group promptly; releasing the consumer without it closes too,
 /// but blocks the releasing thread.
 public final class KafkaConsumer: Sendable {
     let client: RdKafkaClient
     private let queue: RdKafkaQueue
     private let rebalance: RdKafkaRebalanceBuffer
     private let blocking: BlockingCalls
-    /// Whether ``close()`` leaves the group in ordinary polls first (see ``leaveGroup(within:)``): only without
+    /// Whether ``close(timeout:)`` leaves the group in ordinary polls first (see ``leaveGroup(within:)``): only without
     /// auto-commit, where the records those polls discard cannot be committed behind the application's back.
     private let leavesBeforeClose: Bool
 
