@@ -28,10 +28,6 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         didSet { consumer.startAtNextAssignment(Self.kafka(refused)) }
     }
 
-    /// Partitions of the deferred revoke that this member never handed to the runtime (none in a consistent
-    /// state): they are released with the revoke's others.
-    private var unownedRevoked: Set<TopicPartition> = []
-
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         var configuration = configuration
         // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
@@ -65,8 +61,7 @@ final class KafkaBrokerConsumer: BrokerConsumer {
                 assigned.formUnion(added)
                 if !added.isEmpty { events.append(.assigned(added.sorted())) }
             case .revoked(let partitions, let lost):
-                let given = Set(partitions.map(TopicPartition.init))
-                let removed = given.intersection(assigned)
+                let removed = Set(partitions.map(TopicPartition.init)).intersection(assigned)
                 assigned.subtract(removed)
                 touched.formUnion(removed)
                 if lost {
@@ -76,8 +71,6 @@ final class KafkaBrokerConsumer: BrokerConsumer {
                     // call, also for the empty revoke the eager protocol sends a member without partitions.
                     try consumer.release(partitions)
                 } else {
-                    // Revoked partitions the runtime never had go with the others, in the one release call.
-                    unownedRevoked = given.subtracting(removed)
                     events.append(.revoked(removed.sorted()))
                 }
             case .failed(let error):
@@ -150,10 +143,8 @@ final class KafkaBrokerConsumer: BrokerConsumer {
     }
 
     func release(_ partitions: [TopicPartition]) async throws {
-        let all = partitions + unownedRevoked.sorted()
-        unownedRevoked = []
-        guard !all.isEmpty else { return }
-        try consumer.release(all.map(KafkaTopicPartition.init))
+        guard !partitions.isEmpty else { return }
+        try consumer.release(partitions.map(KafkaTopicPartition.init))
     }
 
     func rewind(_ partitions: [TopicPartition]) async throws {

@@ -82,9 +82,9 @@ struct KafkaConsumerGroupTests {
         try await second.close()
     }
 
-    /// With manual commits, `close()` unsubscribes and serves the final revoke in ordinary polls before librdkafka's
-    /// close (where 2.0.2 can hang under the cooperative protocol): the member leaves, and the other takes over
-    /// every partition.
+    /// A cooperative member that closes leaves the group: its final revoke reaches its events and the other member
+    /// takes over every partition. (The hang in librdkafka 2.0.2's close that `close()` avoids by leaving in
+    /// ordinary polls first is a race this test cannot bring about on demand.)
     @Test func aCooperativeMemberLeavesOnClose() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         let topic = TestEnvironment.uniqueName("leave")
@@ -117,8 +117,8 @@ struct KafkaConsumerGroupTests {
         try await staying.close()
     }
 
-    /// With auto-commit on, `close()` does not poll on the application's behalf: those polls would store the
-    /// offsets of records it never saw, and the close would commit them.
+    /// With auto-commit on, the close commits the offset after the last record handed out, not after records the
+    /// consumer had fetched but never returned.
     @Test func anAutoCommittingConsumerCommitsOnlyWhatItHandedOut() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         let topic = TestEnvironment.uniqueName("autocommit")
