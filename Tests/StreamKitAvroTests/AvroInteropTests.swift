@@ -5,7 +5,8 @@ import Testing
 
 // fastavro (PyPI) is the independent implementation; installed with pip when missing, else skipped by name.
 @Suite(
-    "Avro interop with fastavro", .enabled(if: hasFastavro, "python3 with fastavro (pip install fastavro) is needed"))
+    "Avro interop with fastavro",
+    .enabled("python3 with fastavro (pip install fastavro) is needed") { await hasFastavro.value })
 struct AvroInteropTests {
     /// Reads `{"schema", "hex"}` on stdin, decodes with fastavro, prints the value as canonical JSON.
     let decodeScript = #"""
@@ -25,12 +26,13 @@ struct AvroInteropTests {
         print(json.dumps(norm(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False))
         """#
 
-    @Test func bytesStreamKitEncodesDecodeInFastavroToTheSameValues() throws {
+    @Test func bytesStreamKitEncodesDecodeInFastavroToTheSameValues() async throws {
         let schema = try AvroSchema(json: everyTypeSchemaJSON)
         let bytes = try AvroEncoder(schema: schema).encode(sampleEveryType)
         let request = try String(
             decoding: JSONEncoder().encode(["schema": everyTypeSchemaJSON, "hex": hex(bytes)]), as: UTF8.self)
-        let decoded = try PythonRunner.run(decodeScript, input: request).trimmingCharacters(in: .whitespacesAndNewlines)
+        let decoded = try await PythonRunner.run(decodeScript, input: request).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         // sampleEveryType as fastavro sees it: 1_700_000_000.123 s = 1_700_000_000_123_000 µs; day 19000;
         // decimals at their scale; bytes and fixed as hex.
         let expected =
@@ -42,7 +44,7 @@ struct AvroInteropTests {
         #expect(decoded == expected)
     }
 
-    @Test func bytesFastavroEncodesDecodeInStreamKit() throws {
+    @Test func bytesFastavroEncodesDecodeInStreamKit() async throws {
         let script = #"""
             import datetime, decimal, io, json, sys, uuid, fastavro
             schema = fastavro.parse_schema(json.loads(sys.stdin.read()))
@@ -58,7 +60,7 @@ struct AvroInteropTests {
             fastavro.schemaless_writer(out, schema, value)
             print(out.getvalue().hex())
             """#
-        let hexText = try PythonRunner.run(script, input: everyTypeSchemaJSON).trimmingCharacters(
+        let hexText = try await PythonRunner.run(script, input: everyTypeSchemaJSON).trimmingCharacters(
             in: .whitespacesAndNewlines)
         let bytes = stride(from: 0, to: hexText.count, by: 2).map { offset in
             let start = hexText.index(hexText.startIndex, offsetBy: offset)

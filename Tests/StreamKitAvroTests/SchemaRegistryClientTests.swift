@@ -6,14 +6,14 @@ import Testing
 @testable import StreamKitAvro
 
 // Needs python3 for the registry test double; listed as skipped by name where it is missing.
-@Suite("Schema Registry client", .enabled(if: hasPython, "python3 is needed for SchemaRegistryTestDouble"))
+@Suite("Schema Registry client", .enabled("python3 is needed for SchemaRegistryTestDouble") { await hasPython.value })
 struct SchemaRegistryClientTests {
     let orderV2JSON = orderSchemaJSON.replacingOccurrences(
         of: #"{"name":"total","type":"double"},"#,
         with: #"{"name":"total","type":"double"},{"name":"currency","type":"string","default":"EUR"},"#)
 
     @Test func registersLooksUpByIDFindsTheLatestVersionAndChecksCompatibility() async throws {
-        let double = try SchemaRegistryTestDouble()
+        let double = try await SchemaRegistryTestDouble()
         let registry = try SchemaRegistryClient(url: double.url)
         let v1 = try AvroSchema(json: orderSchemaJSON)
         let v2 = try AvroSchema(json: orderV2JSON)
@@ -35,7 +35,7 @@ struct SchemaRegistryClientTests {
     }
 
     @Test func registryErrorsCarryTheRegistrysCodeAndMessage() async throws {
-        let double = try SchemaRegistryTestDouble()
+        let double = try await SchemaRegistryTestDouble()
         let registry = try SchemaRegistryClient(url: double.url)
         let notFound = try await #require(throws: SchemaRegistryError.self) { try await registry.schema(id: 99) }
         #expect(notFound.errorCode == 40403 && notFound.httpStatus == 404 && notFound.message == "Schema 99 not found")
@@ -47,7 +47,7 @@ struct SchemaRegistryClientTests {
     }
 
     @Test func basicAuthIsSentAndAWrongPasswordNeverAppearsInTheError() async throws {
-        let double = try SchemaRegistryTestDouble(auth: "alice:s3cret")
+        let double = try await SchemaRegistryTestDouble(auth: "alice:s3cret")
         let schema = try AvroSchema(json: orderSchemaJSON)
         let good = try SchemaRegistryClient(url: double.url, credentials: .init(username: "alice", password: "s3cret"))
         _ = try await good.register(schema, subject: "s")
@@ -72,7 +72,7 @@ struct SchemaRegistryClientTests {
     }
 
     @Test func theSerdeFramesValuesAndFetchesEachWriterSchemaOnce() async throws {
-        let double = try SchemaRegistryTestDouble()
+        let double = try await SchemaRegistryTestDouble()
         let registry = try SchemaRegistryClient(url: double.url)
         let producer = Serde<OrderEvent>.avro(
             schema: try AvroSchema(json: orderSchemaJSON), registry: registry, subject: "orders-value")
@@ -94,8 +94,8 @@ struct SchemaRegistryClientTests {
         #expect(try await double.stats()["GET /schemas/ids/42"] == 1)  // a missing id is remembered
     }
 
-    @Test func corruptHeadersAndUnknownIDsAreDeadLetteredWithTheReason() throws {
-        let double = try SchemaRegistryTestDouble()
+    @Test func corruptHeadersAndUnknownIDsAreDeadLetteredWithTheReason() async throws {
+        let double = try await SchemaRegistryTestDouble()
         let registry = try SchemaRegistryClient(url: double.url)
         let app = try StreamApp(name: "avro-dlq", broker: InMemoryBroker(), errors: .deadLetter("dlq"))
         let format = Serde<OrderEvent>.avro(schema: try AvroSchema(json: orderSchemaJSON), registry: registry)

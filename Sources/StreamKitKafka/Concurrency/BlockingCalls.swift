@@ -7,9 +7,13 @@ import Synchronization
 /// The queue is concurrent: a long poll does not delay a commit or a close issued meanwhile.
 struct BlockingCalls: Sendable {
     private let queue: DispatchQueue
+    /// Serial, so it draws on Dispatch's overcommitting threads: a limit fires even while blocking calls hold
+    /// every thread the concurrent queue may use.
+    private let limits: DispatchQueue
 
     init(label: String) {
         queue = DispatchQueue(label: label, attributes: .concurrent)
+        limits = DispatchQueue(label: label + ".limits")
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
@@ -31,7 +35,7 @@ struct BlockingCalls: Sendable {
                 continuation.resume(returning: result)
             }
             queue.async { resumeOnce(Result { () throws(KafkaError) in try body() }) }
-            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(limit / .nanoseconds(1)))) { resumeOnce(nil) }
+            limits.asyncAfter(deadline: .now() + .nanoseconds(Int(limit / .nanoseconds(1)))) { resumeOnce(nil) }
         }
         return try result?.get()
     }

@@ -15,7 +15,7 @@ import Testing
 struct OrderPipelineTests {
     @Test(arguments: ["json", "avro"])
     func outputsAndRowsEqualTheReference(format: String) async throws {
-        let registry = format == "avro" ? try SchemaRegistryTestDouble() : nil
+        let registry = format == "avro" ? try await SchemaRegistryTestDouble() : nil
         let prefix = TestEnvironment.uniqueName("orders-\(format)") + "."
         let common =
             ["--topic-prefix", prefix, "--format", format] + (registry.map { ["--schema-registry", $0.url] } ?? [])

@@ -92,7 +92,7 @@ let sampleEveryType = EveryType(
     id: UUID(uuidString: "123e4567-e89b-12d3-a456-426614174000")!, amount: Decimal(string: "12.34")!,
     fixedAmount: Decimal(string: "-7.0625")!)
 
-/// Whether `python3` with `fastavro` is usable here; the interop and registry tests need it.
-let hasFastavro: Bool = PythonRunner.ensureFastavro()
-/// Whether `python3` runs at all (the registry test double is a Python http.server).
-let hasPython: Bool = (try? PythonRunner.run("print('ok')"))?.hasPrefix("ok") ?? false
+/// Whether `python3` with `fastavro` is usable here (the interop tests need it); found out once.
+let hasFastavro = Task { await PythonRunner.ensureFastavro() }
+/// Whether `python3` runs at all (the registry test double is a Python http.server); found out once.
+let hasPython = Task { (try? await PythonRunner.run("print('ok')"))?.hasPrefix("ok") ?? false }

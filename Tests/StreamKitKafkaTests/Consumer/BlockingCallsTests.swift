@@ -16,14 +16,17 @@ struct BlockingCallsTests {
 
     @Test func aCallThatOverrunsIsGivenUpOnAtTheLimit() async throws {
         let release = DispatchSemaphore(value: 0)
+        // Releases the call after 60 s, so a limit that does not work shows as the call's value, not as a hang.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { release.signal() }
         let started = ContinuousClock.now
         let value = try await calls.run(within: .milliseconds(200)) { () throws(KafkaError) -> Int in
             release.wait()
             return 1
         }
-        let waited = ContinuousClock.now - started
-        #expect(value == nil)
-        #expect(waited >= .milliseconds(200) && waited < .seconds(10), "waited \(waited)")
+        // No upper bound on the wall time: on a loaded machine the awaiting task may resume long after the limit
+        // (every thread of the cooperative pool busy with other tests); the watchdog above is the bound.
+        #expect(value == nil, "the call was not given up on before it returned")
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
         release.signal()
     }
 

@@ -9,42 +9,22 @@ import Foundation
 /// auth, and `GET /stats` counting requests per endpoint so tests can see what the cache saved. No real registry
 /// runs here; this one is a fake and named so. It needs `python3`.
 package final class SchemaRegistryTestDouble {
-    /// The double did not start.
-    package struct Failure: Error, CustomStringConvertible {
-        package var description: String
-    }
-
     /// `http://127.0.0.1:<port>`.
     package let url: String
-    private let process: Process
-    /// Closing it stops the server: the script exits at end of stdin, so it also goes when the tests die.
-    private let lifeline = Pipe()
+    /// Its standard input is a ``ChildProcess/Input/lifeline``: the script exits at end of stdin, so the server
+    /// also goes when the tests die; this object going kills it.
+    private let process: ChildProcess
 
     /// Starts the server on a free port; `auth` is `user:password` to require basic auth.
-    package init(auth: String? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, auth ?? ""]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = lifeline
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw Failure(description: "the registry test double did not start") }
-            line += chunk
+    package init(auth: String? = nil) async throws {
+        process = try ChildProcess("python3", ["-c", Self.script, auth ?? ""], input: .lifeline, name: "registry")
+        let process = self.process
+        try await process.waitUntil(
+            "the registry test double to print its port", within: .seconds(60), every: .milliseconds(20)
+        ) {
+            process.stdout.contains("\n")
         }
-        let port = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        url = "http://127.0.0.1:\(port)"
-    }
-
-    deinit {
-        // SIGKILL, and no wait: the child may inherit a signal mask that blocks SIGTERM, its stdin may stay
-        // open through a sibling that inherited the pipe, and Foundation's `waitUntilExit` can miss the exit
-        // on Linux. Foundation reaps the child when it notices.
-        try? lifeline.fileHandleForWriting.close()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        url = "http://127.0.0.1:\(process.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
     }
 
     /// Requests served so far, by `METHOD /path`.

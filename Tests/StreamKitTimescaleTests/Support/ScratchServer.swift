@@ -33,18 +33,12 @@ struct ScratchServer {
         return try String(contentsOf: pidFile, encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
     }
 
-    /// Runs `scripts/postgres <command>` for this server, on a thread of its own (it blocks for seconds).
-    ///
-    /// `system` rather than `Process`: Foundation's termination handler never fired for this script here.
-    /// Output goes to /dev/null. Success is judged by the script's effects (the url file, a new postmaster).
+    /// Runs `scripts/postgres <command>` for this server and waits for it (it takes seconds). Success is judged
+    /// by the script's effects (the url file, a new postmaster); its output is in the failure if it hangs.
     func run(_ command: String) async throws {
-        let line = "STREAMKIT_POSTGRES_DIR='\(directory.path)' '\(Self.script.path)' \(command) >/dev/null 2>&1"
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                _ = system(line)
-                continuation.resume()
-            }
-        }
+        let script = try ChildProcess(
+            Self.script.path, [command], environment: ["STREAMKIT_POSTGRES_DIR": directory.path], name: "postgres")
+        try await script.waitForExit(within: .seconds(120))
     }
 
     /// Stops the server and removes its directory.
