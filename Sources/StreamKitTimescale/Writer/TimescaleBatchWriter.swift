@@ -13,8 +13,8 @@ import Logging
 /// 4. `COMMIT`
 ///
 /// On PostgreSQL 15 and later, a plain table (no hypertable) whose keys the client can compare gets its chunks as
-/// `MERGE` statements instead (see ``TimescaleUpsertStatement``): the same rows end up stored, and new rows cost the
-/// server markedly less. Should a concurrent writer insert one of the keys meanwhile (`unique_violation`), the
+/// `MERGE` statements instead: the same rows end up stored, and new rows cost the server markedly less (a plain
+/// insert each, not a speculative one). Should a concurrent writer insert one of the keys meanwhile (`unique_violation`), the
 /// batch is written again with `INSERT … ON CONFLICT`.
 ///
 /// A table without an upsert key is append-only: its rows go in with binary `COPY` instead, which is not
