@@ -12,7 +12,7 @@ struct TimescaleBenchmark: AsyncParsableCommand {
         discussion: """
             Writes N market-tick rows (symbol, bid, ask, bid_volume, ask_volume, ts_event, sequence) into \
             fresh tables: StreamKit's binary COPY; a TimescaleSink upserting on (symbol, sequence), flushed \
-            every --batch rows (pipelined INSERT … SELECT * FROM unnest(arrays) … ON CONFLICT); multi-row \
+            every --batch rows (pipelined MERGE INTO … USING unnest(arrays), or INSERT … ON CONFLICT); multi-row \
             INSERT statements with bind parameters (--insert-rows per statement); and psql's \\copy of the \
             same rows from a CSV file, into a plain table and into one with the same primary key. \
             Needs --url or TIMESCALE_URL (scripts/postgres start prints one); the URL is never printed.
@@ -86,7 +86,7 @@ struct TimescaleBenchmark: AsyncParsableCommand {
                 target: "≥ 500,000 rows/s", isTargetMet: copyRate >= 500_000,
                 note: "\(Format.grouped(rows)) rows, \(Format.grouped(batch)) per COPY"),
             BenchResult(
-                section: .timescale, figure: "TimescaleSink upsert path: pipelined INSERT … unnest … ON CONFLICT",
+                section: .timescale, figure: "TimescaleSink upsert path: pipelined MERGE … USING unnest",
                 recordsPerSecond: Format.perSecond(rows, upsertTime), target: "≥ 400,000 rows/s",
                 isTargetMet: Format.perSecond(rows, upsertTime) >= 400_000,
                 note: "\(Format.grouped(batch)) rows per flush (transaction), primary key (symbol, sequence); "

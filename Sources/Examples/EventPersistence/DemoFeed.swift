@@ -12,13 +12,18 @@ struct DemoFeed {
     /// Events per second, each stamped when it is sent; `0` sends them all at once.
     var rate = 0
 
+    /// Creates the two topics with 3 partitions each when missing.
+    static func createTopics(on broker: KafkaBroker, bankTopic: String, priceTopic: String) async throws {
+        try await broker.createTopics([
+            TopicSpec(name: bankTopic, partitions: 3), TopicSpec(name: priceTopic, partitions: 3),
+        ])
+    }
+
     /// Produces `count` records to the two topics (created with 3 partitions when missing) and waits for them.
     ///
     /// - Returns: How many records went to each topic.
     func produce(to broker: KafkaBroker, bankTopic: String, priceTopic: String) async throws -> [String: Int] {
-        try await broker.createTopics([
-            TopicSpec(name: bankTopic, partitions: 3), TopicSpec(name: priceTopic, partitions: 3),
-        ])
+        try await Self.createTopics(on: broker, bankTopic: bankTopic, priceTopic: priceTopic)
         let producer = try KafkaProducer(configuration: try broker.configuration)
         var bank = BankTransactionGenerator(seed: seed)
         var prices = PriceUpdateGenerator(seed: seed)

@@ -136,8 +136,16 @@ struct EventPersistenceCommand: AsyncParsableCommand {
             "persisting events from \(inputNames.joined(separator: ", ")) as \(app.name) via "
                 + "\(connection.kafkaDescription) to \(destination); bad events to \(deadLetters)")
         if demoCount > 0 && demoRate > 0 {
-            // Events sent while the stage runs: it ends once they stop coming.
-            let producing = Task { try await produceFeed() }
+            // The topics first, with their partitions, before the stage would create them with one each.
+            try await DemoFeed.createTopics(
+                on: broker, bankTopic: inputNames[0], priceTopic: inputNames[min(1, inputNames.count - 1)])
+            // Events sent while the stage runs: from when it holds its partitions (joining the group takes
+            // seconds), so that each event's time to its row is the stage's and not the join's; it ends once
+            // they stop coming.
+            let producing = Task {
+                try await Self.waitUntilRunning(app)
+                try await produceFeed()
+            }
             try await runner.run(app, mode: .untilIdle(.seconds(2)), stoppingAfter: replay.runDuration)
             try await producing.value
         } else if demoCount > 0 {
@@ -147,6 +155,16 @@ struct EventPersistenceCommand: AsyncParsableCommand {
             try await replay.run(app, with: runner)
         }
         Console.line(summary(counters: counters, database: database, deadLetters: deadLetters))
+    }
+
+    /// Waits until `app` holds partitions and has restored them (or has stopped), checking every 10 ms.
+    private static func waitUntilRunning(_ app: StreamApp) async throws {
+        while true {
+            let status = app.status.snapshot
+            if status.phase == .running && status.isRestored && !status.assignedPartitions.isEmpty { return }
+            if status.phase == .failed || status.phase == .stopped { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// When the stage commits: every `--commit-interval-ms` or `--batch-size` events, whichever comes first.

@@ -110,9 +110,12 @@ public final class KafkaBroker: StreamBroker {
         switch endpoint.kind {
         case .embedded:
             let cluster = try KafkaMockCluster(brokers: 1)
-            // In process, groups can rebalance in seconds rather than the real defaults' tens of seconds.
+            // In process, groups can rebalance in seconds rather than the real defaults' tens of seconds. The mock
+            // answers a fetch that finds no records only after the full fetch.wait.max.ms, even when records arrive
+            // meanwhile (a real broker answers as soon as they do), so that wait is what a record produced just
+            // after a fetch waits before it is read: 5 ms, not 50.
             let consumer = [
-                "session.timeout.ms": "3000", "heartbeat.interval.ms": "300", "fetch.wait.max.ms": "50",
+                "session.timeout.ms": "3000", "heartbeat.interval.ms": "300", "fetch.wait.max.ms": "5",
             ]
             // Its connections close when idle and when the cluster ends with the process: not worth a log line.
             var configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)

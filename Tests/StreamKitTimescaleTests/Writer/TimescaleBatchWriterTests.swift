@@ -66,6 +66,62 @@ struct TimescaleBatchWriterTests {
         try await TestDatabase.dropSchema(schema)
     }
 
+    /// A plain table (no time column) on PostgreSQL 15 is written with MERGE: the same results as the
+    /// `ON CONFLICT` path above, batch replays included.
+    @Test func aPlainTableUpsertsTheSameWayThroughMerge() async throws {
+        let (pg, schema) = try await TestDatabase.makeSchema("merge")
+        let table = try TimescaleTable(
+            name: "bars", columns: try Self.barsTable().columns, upsertKey: ["symbol", "window_start"])
+        try await pg.ensureSchema(for: table)
+        let writer = try await TimescaleBatchWriter.make(connection: pg, table: table, chunkSize: 2)
+        let batch = [
+            Self.bar("TTF-GAS", second: 0, mid: 31.25, count: 3),
+            Self.bar("TTF-GAS", second: 1, mid: 31.5, count: 2, note: "'; DROP TABLE bars; --"),
+            Self.bar("BRENT", second: 0, mid: 82.0, count: 1),
+        ]
+        #expect(try await writer.write(batch).changedRowCount == 3)
+        #expect(try await writer.write(batch).changedRowCount == 0)
+        let changed = try await writer.write([
+            Self.bar("BRENT", second: 0, mid: 83.5, count: 2),
+            Self.bar("BRENT", second: 0, mid: 84.0, count: 3),
+        ])
+        #expect(changed.changedRowCount == 1)
+        #expect(
+            try await contents(pg) == [
+                ["BRENT", "0", "84", "3", nil], ["TTF-GAS", "0", "31.25", "3", nil],
+                ["TTF-GAS", "1", "31.5", "2", "'; DROP TABLE bars; --"],
+            ])
+        try await TestDatabase.dropSchema(schema)
+    }
+
+    /// MERGE fails with `unique_violation` when another transaction inserts one of its keys first; the writer then
+    /// writes the batch with `ON CONFLICT`, which updates that row.
+    @Test func aKeyInsertedConcurrentlyIsUpdatedNotLost() async throws {
+        let (pg, schema) = try await TestDatabase.makeSchema("merge_race")
+        let table = try TimescaleTable(
+            name: "bars", columns: try Self.barsTable().columns, upsertKey: ["symbol", "window_start"])
+        try await pg.ensureSchema(for: table)
+        let writer = try await TimescaleBatchWriter.make(connection: pg, table: table)
+        let other = try await TestDatabase.connect(schema: schema)
+        try await other.execute("BEGIN")
+        try await other.execute(
+            "INSERT INTO bars (symbol, window_start, mean_mid, count) VALUES ('A', to_timestamp(\(baseMs / 1_000)), 1, 1)"
+        )
+        // The writer's MERGE waits for the other transaction's key, then finds it taken.
+        let writing = Task {
+            try await writer.write([
+                Self.bar("A", second: 0, mid: 2, count: 2), Self.bar("B", second: 0, mid: 3, count: 3),
+            ])
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try await other.execute("COMMIT")
+        let result = try await writing.value
+        #expect(result.changedRowCount == 2 && result.attempts == 1)
+        #expect(try await contents(pg) == [["A", "0", "2", "2", nil], ["B", "0", "3", "3", nil]])
+        await other.close()
+        try await TestDatabase.dropSchema(schema)
+    }
+
     @Test func offsetsAreStoredInTheSameTransactionAndReadBack() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("offsets")
         let table = try Self.barsTable()
