@@ -104,9 +104,18 @@ final class PartitionContext {
     /// new stream time.
     @inlinable
     func noteUpstream(_ body: WatermarkRecord.Body, topic: String) throws {
-        let clock = upstreamClocks[topic] ?? UpstreamClock()
+        if let time = upstreamClock(for: topic).note(body) {
+            try signal(.streamTime(topic: topic, EventTime(milliseconds: time)))
+        }
+    }
+
+    /// The stream time of repartition topic `topic` in this task, made on first use.
+    @inlinable
+    func upstreamClock(for topic: String) -> UpstreamClock {
+        if let clock = upstreamClocks[topic] { return clock }
+        let clock = UpstreamClock()
         upstreamClocks[topic] = clock
-        if let time = clock.note(body) { try signal(.streamTime(topic: topic, EventTime(milliseconds: time))) }
+        return clock
     }
 
     @inlinable

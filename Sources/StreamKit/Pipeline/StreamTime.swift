@@ -75,6 +75,14 @@ final class UpstreamClock {
     @inlinable
     init() {}
 
+    /// Takes back what a task that read this topic before had heard (from a changelog): the upstream counts as
+    /// heard from, with at least this watermark. Moves no stream time; the next control record does.
+    func restore(_ upstream: TopicPartition, upstreamPartitions: Int, watermark: Int64, idle: Bool) {
+        upstreamTopics[upstream.topic] = max(upstreamTopics[upstream.topic] ?? 0, upstreamPartitions)
+        guard watermark > watermarks[upstream]?.time ?? .min else { return }
+        watermarks[upstream] = (watermark, idle)
+    }
+
     /// Notes a control record; returns the new stream time when it advanced.
     @inlinable
     func note(_ body: WatermarkRecord.Body) -> Int64? {

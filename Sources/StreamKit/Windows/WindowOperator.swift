@@ -47,6 +47,9 @@ final class WindowOperator<Key: StreamKey, Value, Aggregator: StreamAggregator> 
         self.current = current
         self.late = late
         clockTopic = context.compilingClockTopic
+        // The upstream watermarks heard so far go into this store's changelog, so that the task that reads the
+        // partition next (after a rebalance or a restart) knows them without hearing from every upstream again.
+        if let clockTopic { store.clock = context.upstreamClock(for: clockTopic) }
         context.register(store)
         context.onTime { signal in try self.on(signal) }
     }

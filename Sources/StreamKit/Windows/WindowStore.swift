@@ -45,10 +45,20 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
         }
     }
 
-    /// The changelog key: a window entry (start and key) or the watermark record (both `nil`).
+    /// The changelog key: a window entry (start and key), an upstream watermark (`upstreamTopic` and
+    /// `upstreamPartition`, for a window after a `keyBy`) or the watermark record (all `nil`).
     struct ChangelogKey: Codable {
         var start: Int64?
         var key: Key?
+        var upstreamTopic: String?
+        var upstreamPartition: Int?
+    }
+
+    /// The value of an upstream watermark entry: what ``UpstreamClock`` knows of one upstream partition.
+    struct UpstreamMark: Codable, Equatable {
+        var watermark: Int64
+        var idle: Bool
+        var upstreamPartitions: Int
     }
 
     @usableFromInline let name: String
@@ -58,6 +68,10 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
     @exclusivity(unchecked) @usableFromInline var watermark: Int64 = .min
     private var loggedWatermark: Int64 = .min
     private var tombstones: [ChangelogKey] = []
+    /// The stream time of the repartition topic the window reads, when it reads one: its upstream watermarks are
+    /// logged and restored with the windows.
+    @usableFromInline var clock: UpstreamClock?
+    private var loggedMarks: [TopicPartition: UpstreamMark] = [:]
 
     @usableFromInline
     init(name: String) { self.name = name }
@@ -128,10 +142,33 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
             try write(StateCoding.encode(ChangelogKey(start: nil, key: nil)), StateCoding.encode(watermark))
             loggedWatermark = watermark
         }
+        try drainUpstreamMarks(write)
+    }
+
+    /// Logs the upstream watermarks that changed since the last drain (a handful: one per upstream partition).
+    private func drainUpstreamMarks(_ write: (_ key: [UInt8], _ value: [UInt8]?) throws -> Void) throws {
+        guard let clock else { return }
+        for (upstream, heard) in clock.watermarks.sorted(by: { $0.key < $1.key }) {
+            let mark = UpstreamMark(
+                watermark: heard.time, idle: heard.idle, upstreamPartitions: clock.upstreamTopics[upstream.topic] ?? 1)
+            guard loggedMarks[upstream] != mark else { continue }
+            let key = ChangelogKey(upstreamTopic: upstream.topic, upstreamPartition: upstream.partition)
+            try write(StateCoding.encode(key), StateCoding.encode(mark))
+            loggedMarks[upstream] = mark
+        }
     }
 
     @usableFromInline func restore(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws {
         let entry = try StateCoding.decode(ChangelogKey.self, from: key, store: name)
+        if let topic = entry.upstreamTopic, let partition = entry.upstreamPartition {
+            guard let value else { return }
+            let mark = try StateCoding.decode(UpstreamMark.self, from: value, store: name)
+            let upstream = TopicPartition(topic: topic, partition: partition)
+            clock?.restore(
+                upstream, upstreamPartitions: mark.upstreamPartitions, watermark: mark.watermark, idle: mark.idle)
+            loggedMarks[upstream] = mark
+            return
+        }
         guard let start = entry.start, let entryKey = entry.key else {
             if let value { watermark = try StateCoding.decode(Int64.self, from: value, store: name) }
             loggedWatermark = watermark

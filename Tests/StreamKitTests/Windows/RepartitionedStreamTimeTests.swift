@@ -75,4 +75,34 @@ struct RepartitionedStreamTimeTests {
         // The stream time moved once every partition was heard from: most windows closed before the end.
         #expect(closedBeforeTheEnd > windows.count / 2)
     }
+
+    /// A task that reads a repartition partition after a rebalance or a restart starts with what the task before
+    /// it had heard from every upstream partition (from the window's changelog). Upstream tasks announce their
+    /// watermark only when it moves, so at the end of the input — or on any quiet partition — a new task that had
+    /// to hear from all of them again would hold its windows open until the partitions went idle.
+    @Test func aRestoredTaskKeepsTheUpstreamWatermarksItHadHeard() async throws {
+        let broker = InMemoryBroker()
+        let (app, counts) = try Self.makeApp(broker)
+        let harness = try PipelineHarness(app)
+        func send(partition: Int, atMs offset: Int64) throws {
+            let reading = Reading(sensor: partition, site: "site-0", tsMs: Self.base + offset)
+            broker.append(
+                RawRecord(
+                    topic: "readings", partition: partition, key: Array("sensor-\(partition)".utf8),
+                    value: try Serde<Reading>.json.encode(reading), timestamp: EventTime(milliseconds: reading.tsMs)))
+            try harness.processPending()
+        }
+        // Partition 0 at 0.5 s, partitions 1 and 2 at 5 s: the stream time after the keyBy is 0.5 s.
+        try send(partition: 0, atMs: 500)
+        try send(partition: 1, atMs: 5_000)
+        try send(partition: 2, atMs: 5_000)
+        #expect(try harness.values(in: counts).isEmpty)
+        try await harness.checkpoint()
+        try harness.restart()
+
+        // Only partition 0 moves on, to 3 s: the least of 3 s, 5 s and 5 s closes the windows before 3 s.
+        try send(partition: 0, atMs: 3_000)
+        let closed = try harness.values(in: counts).map { "\($0.key)@\($0.start.milliseconds - Self.base)=\($0.value)" }
+        #expect(closed == ["site-0@0=1"])
+    }
 }
