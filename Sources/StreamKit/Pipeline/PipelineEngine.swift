@@ -53,7 +53,8 @@ final class PipelineEngine {
         }
     }
 
-    /// Has every `keyBy` stage announce its watermarks again (at checkpoints, for downstream tasks that restarted).
+    /// Has every `keyBy` stage announce its watermarks again (when this instance is given repartition partitions,
+    /// whose new tasks may not have heard them).
     func announceWatermarks() {
         for partition in tasks.keys.sorted() {
             for forwarder in tasks[partition]!.context.watermarkForwarders { forwarder.announceAll() }
