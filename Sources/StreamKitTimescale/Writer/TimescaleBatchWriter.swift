@@ -43,8 +43,9 @@ public struct TimescaleBatchWriter: Sendable {
 
     private let logger: Logger
     private let upsert: TimescaleUpsertStatement
-    /// Whether chunks go in as `MERGE` (``TimescaleUpsertStatement/mergeSQL``) rather than `INSERT … ON CONFLICT`.
-    private let isMerging: Bool
+    /// The `MERGE` form of the chunks (``TimescaleUpsertStatement/mergeSQL``) when this writer uses it, else
+    /// `nil`: chunks go in as ``TimescaleUpsertStatement/sql`` (`INSERT … ON CONFLICT`).
+    private let mergeSQL: String?
 
     /// Makes a writer for `table`, creating the offsets table when `offsetsTable` is given.
     ///
@@ -65,14 +66,15 @@ public struct TimescaleBatchWriter: Sendable {
     ) async throws -> TimescaleBatchWriter {
         // MERGE needs PostgreSQL 15; hypertables (a time column) keep INSERT … ON CONFLICT, which TimescaleDB
         // routes to their chunks in every version.
-        var isMerging = false
-        if table.timeColumn == nil, TimescaleUpsertStatement(table).mergeSQL != nil {
+        let upsert = TimescaleUpsertStatement(table)
+        var mergeSQL: String?
+        if table.timeColumn == nil, let merge = upsert.mergeSQL {
             let version = try await connection.execute("SELECT current_setting('server_version_num')::integer")
-            isMerging = (version.first?[0].flatMap { Int($0) } ?? 0) >= 150_000
+            if (version.first?[0].flatMap { Int($0) } ?? 0) >= 150_000 { mergeSQL = merge }
         }
         let writer = try TimescaleBatchWriter(
-            connection: connection, table: table, offsetsTable: offsetsTable, maxAttempts: maxAttempts,
-            chunkSize: chunkSize, isMerging: isMerging, logger: logger)
+            connection: connection, table: table, upsert: upsert, mergeSQL: mergeSQL, offsetsTable: offsetsTable,
+            maxAttempts: maxAttempts, chunkSize: chunkSize, logger: logger)
         if let offsets = writer.offsetsTable {
             try await connection.execute(
                 """
@@ -86,8 +88,8 @@ public struct TimescaleBatchWriter: Sendable {
     }
 
     private init(
-        connection: TimescaleConnection, table: TimescaleTable, offsetsTable: String?, maxAttempts: Int,
-        chunkSize: Int, isMerging: Bool, logger: Logger
+        connection: TimescaleConnection, table: TimescaleTable, upsert: TimescaleUpsertStatement, mergeSQL: String?,
+        offsetsTable: String?, maxAttempts: Int, chunkSize: Int, logger: Logger
     ) throws(TimescaleError) {
         guard maxAttempts >= 1 else { throw .configuration("maxAttempts", "use at least 1") }
         guard chunkSize >= 1 else { throw .configuration("chunkSize", "use at least 1 row") }
@@ -99,8 +101,8 @@ public struct TimescaleBatchWriter: Sendable {
         self.maxAttempts = maxAttempts
         self.chunkSize = chunkSize
         self.logger = logger
-        upsert = TimescaleUpsertStatement(table)
-        self.isMerging = isMerging && upsert.mergeSQL != nil
+        self.upsert = upsert
+        self.mergeSQL = mergeSQL
     }
 
     /// Writes `rows` (values in the order of ``TimescaleTable/columns``) and `offsets` in one transaction.
@@ -120,10 +122,10 @@ public struct TimescaleBatchWriter: Sendable {
             do {
                 let changed: Int
                 do {
-                    changed = try await writeOnce(rows, offsets, merging: isMerging)
-                } catch let error as TimescaleError where isMerging && error.sqlState == Self.uniqueViolation {
+                    changed = try await writeOnce(rows, offsets, merge: mergeSQL)
+                } catch let error as TimescaleError where mergeSQL != nil && error.sqlState == Self.uniqueViolation {
                     // A concurrent writer inserted one of the keys: ON CONFLICT waits for it and updates instead.
-                    changed = try await writeOnce(rows, offsets, merging: false)
+                    changed = try await writeOnce(rows, offsets, merge: nil)
                 }
                 return TimescaleWriteResult(rowCount: rows.count, changedRowCount: changed, attempts: attempt)
             } catch let error as TimescaleError where error.isRetriable && attempt < maxAttempts {
@@ -143,7 +145,8 @@ public struct TimescaleBatchWriter: Sendable {
 
     private static let uniqueViolation = "23505"
 
-    private func writeOnce(_ rows: [TimescaleRow], _ offsets: [TimescaleOffset], merging: Bool) async throws -> Int {
+    /// One transaction of `rows` and `offsets`; keyed chunks go in as `merge` (a `MERGE`) when given.
+    private func writeOnce(_ rows: [TimescaleRow], _ offsets: [TimescaleOffset], merge: String?) async throws -> Int {
         let offsetUpserts = offsetUpserts(offsets)
         if table.upsertKeyIdentifiers.isEmpty {
             return try await connection.withTransaction { [table] pg in
@@ -157,11 +160,11 @@ public struct TimescaleBatchWriter: Sendable {
             }
         }
         let chunks = chunked(rows[...])
-        let statement = merging ? upsert.mergeSQL ?? upsert.sql : upsert.sql
+        let statement = merge ?? upsert.sql
         let counts = try await connection.transactionPipeline { [upsert] pipeline throws(TimescaleError) in
             // Sorting a chunk for DISTINCT ON in memory rather than on disk.
             if upsert.isDeduplicating { try pipeline.send("SET LOCAL work_mem = '64MB'") }
-            if merging { try Self.sendMergePlannerSettings(&pipeline) }
+            if merge != nil { try Self.sendMergePlannerSettings(&pipeline) }
             for chunk in chunks { try pipeline.send(statement, upsert.parameters(for: rows[chunk])) }
             for query in offsetUpserts { try pipeline.send(query) }
         }
@@ -182,10 +185,10 @@ public struct TimescaleBatchWriter: Sendable {
     /// - Throws: Value-type and connection errors; the open transaction is then rolled back.
     func stream(_ rows: [TimescaleRow]) async throws -> UInt64 {
         precondition(isStreamable, "stream(_:) needs a table with an upsert key the client can compare")
-        return try await connection.sendInOpenTransaction { [upsert, isMerging] pipeline throws(TimescaleError) in
+        return try await connection.sendInOpenTransaction { [upsert, mergeSQL] pipeline throws(TimescaleError) in
             // Settings for the transaction, sent with each chunk: it does not know which chunk comes first.
-            if isMerging { try Self.sendMergePlannerSettings(&pipeline) }
-            try pipeline.send(isMerging ? upsert.mergeSQL ?? upsert.sql : upsert.sql, upsert.parameters(for: rows[...]))
+            if mergeSQL != nil { try Self.sendMergePlannerSettings(&pipeline) }
+            try pipeline.send(mergeSQL ?? upsert.sql, upsert.parameters(for: rows[...]))
         }
     }
 
@@ -202,8 +205,8 @@ public struct TimescaleBatchWriter: Sendable {
         let chunks = chunked(rows[streamed.rowCount...])
         do {
             let counts = try await connection.commitOpenTransaction(streamed.transaction) {
-                [upsert, isMerging] pipeline throws(TimescaleError) in
-                let statement = isMerging ? upsert.mergeSQL ?? upsert.sql : upsert.sql
+                [upsert, mergeSQL] pipeline throws(TimescaleError) in
+                let statement = mergeSQL ?? upsert.sql
                 for chunk in chunks { try pipeline.send(statement, upsert.parameters(for: rows[chunk])) }
                 for query in offsetUpserts { try pipeline.send(query) }
             }

@@ -15,6 +15,14 @@ struct TimescaleBatchWriterTests {
             upsertKey: ["symbol", "window_start"], timeColumn: "window_start")
     }
 
+    /// ``barsTable()`` as a plain table (no time column): on PostgreSQL 15 the writer upserts it with `MERGE`.
+    static func plainBarsTable(on pg: TimescaleConnection) async throws -> TimescaleTable {
+        let table = try TimescaleTable(
+            name: "bars", columns: try barsTable().columns, upsertKey: ["symbol", "window_start"])
+        try await pg.ensureSchema(for: table)
+        return table
+    }
+
     static func bar(_ symbol: String, second: Int64, mid: Double, count: Int64, note: String? = nil) -> TimescaleRow {
         [
             .text(symbol), .timestamptz(.init(millisecondsSinceUnixEpoch: baseMs + second * 1_000)),
@@ -70,10 +78,8 @@ struct TimescaleBatchWriterTests {
     /// `ON CONFLICT` path above, batch replays included.
     @Test func aPlainTableUpsertsTheSameWayThroughMerge() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("merge")
-        let table = try TimescaleTable(
-            name: "bars", columns: try Self.barsTable().columns, upsertKey: ["symbol", "window_start"])
-        try await pg.ensureSchema(for: table)
-        let writer = try await TimescaleBatchWriter.make(connection: pg, table: table, chunkSize: 2)
+        let writer = try await TimescaleBatchWriter.make(
+            connection: pg, table: try await Self.plainBarsTable(on: pg), chunkSize: 2)
         let batch = [
             Self.bar("TTF-GAS", second: 0, mid: 31.25, count: 3),
             Self.bar("TTF-GAS", second: 1, mid: 31.5, count: 2, note: "'; DROP TABLE bars; --"),
@@ -98,10 +104,7 @@ struct TimescaleBatchWriterTests {
     /// writes the batch with `ON CONFLICT`, which updates that row.
     @Test func aKeyInsertedConcurrentlyIsUpdatedNotLost() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("merge_race")
-        let table = try TimescaleTable(
-            name: "bars", columns: try Self.barsTable().columns, upsertKey: ["symbol", "window_start"])
-        try await pg.ensureSchema(for: table)
-        let writer = try await TimescaleBatchWriter.make(connection: pg, table: table)
+        let writer = try await TimescaleBatchWriter.make(connection: pg, table: try await Self.plainBarsTable(on: pg))
         let other = try await TestDatabase.connect(schema: schema)
         try await other.execute("BEGIN")
         try await other.execute(
@@ -113,12 +116,24 @@ struct TimescaleBatchWriterTests {
                 Self.bar("A", second: 0, mid: 2, count: 2), Self.bar("B", second: 0, mid: 3, count: 3),
             ])
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Only once the MERGE waits for that key does the other transaction commit; committed earlier, the MERGE
+        // would simply update the row and the test would not reach the fallback.
+        // Asked on a third connection: inside a transaction, pg_stat_activity keeps the snapshot of its first read.
+        let watcher = try await TestDatabase.connect(schema: schema)
+        try await waitUntil("the writer's MERGE to wait for the other transaction", every: .milliseconds(20)) {
+            try await TestDatabase.scalar(
+                watcher,
+                """
+                SELECT count(*) FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE 'MERGE INTO%' AND datname = current_database()
+                """) != "0"
+        }
         try await other.execute("COMMIT")
         let result = try await writing.value
         #expect(result.changedRowCount == 2 && result.attempts == 1)
         #expect(try await contents(pg) == [["A", "0", "2", "2", nil], ["B", "0", "3", "3", nil]])
         await other.close()
+        await watcher.close()
         try await TestDatabase.dropSchema(schema)
     }
 
