@@ -148,10 +148,13 @@ final class WindowStore<Key: Hashable & Codable, State: Codable>: ChangelogStore
     /// Logs the upstream watermarks that changed since the last drain (a handful: one per upstream partition).
     private func drainUpstreamMarks(_ write: (_ key: [UInt8], _ value: [UInt8]?) throws -> Void) throws {
         guard let clock else { return }
-        for (upstream, heard) in clock.watermarks.sorted(by: { $0.key < $1.key }) {
+        let changed = clock.watermarks.compactMap { upstream, heard -> (TopicPartition, UpstreamMark)? in
             let mark = UpstreamMark(
                 watermark: heard.time, idle: heard.idle, upstreamPartitions: clock.upstreamTopics[upstream.topic] ?? 1)
-            guard loggedMarks[upstream] != mark else { continue }
+            return loggedMarks[upstream] == mark ? nil : (upstream, mark)
+        }
+        // In partition order, so that the same changes log the same records.
+        for (upstream, mark) in changed.sorted(by: { $0.0 < $1.0 }) {
             let key = ChangelogKey(upstreamTopic: upstream.topic, upstreamPartition: upstream.partition)
             try write(StateCoding.encode(key), StateCoding.encode(mark))
             loggedMarks[upstream] = mark
