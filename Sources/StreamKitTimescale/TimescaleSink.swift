@@ -21,10 +21,13 @@ import Synchronization
 /// where `BarRow` is a `Codable` struct with `symbol`, `windowStart` (an `EventTime`, stored as `timestamptz`)
 /// and the aggregate's fields, made from a `WindowResult<String, Bar>`. Its properties are the table's columns.
 ///
-/// **Writing while rows come.** On a table with an upsert key, each full chunk of 10 000 buffered rows is sent
-/// into an open transaction right away, on the connection's thread, so the database stores it while the
-/// pipeline goes on; the flush sends the rest and commits. Anything else on the connection meanwhile rolls that
-/// transaction back, and the flush then writes the whole buffer again.
+/// **Writing while rows come.** In an at-least-once app the runtime hands each checkpoint's rows to a write that
+/// runs in the background (``detachFlush(checkpoint:)``): the database stores one batch while the pipeline
+/// gathers the next, and the source offsets are committed once that write succeeded. Where the runtime flushes in
+/// place (an exactly-once app, or before the first flush), each full chunk of 10 000 buffered rows on a table
+/// with an upsert key is sent into an open transaction right away, on the connection's thread, and the flush
+/// sends the rest and commits. Anything else on the connection meanwhile rolls that transaction back, and the
+/// flush then writes the whole buffer again.
 ///
 /// **Batching and backpressure.** The sink reports ``isBackpressured`` once it holds `batchSize` rows, or when
 /// its oldest row has waited `maxBatchAge`; the runtime then pauses the sources and flushes, so memory stays
@@ -66,6 +69,9 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
         var streaming: Task<Void, Never>?
         /// Set when sending ahead failed: the flush then writes the whole batch.
         var isStreamBroken = false
+        /// Set once the runtime writes batches in the background (``detachFlush(checkpoint:)``): rows are no
+        /// longer sent ahead.
+        var isDetaching = false
     }
 
     private struct Prepared {
@@ -279,7 +285,7 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
             }
             if buffer.rows.isEmpty { buffer.oldest = .now }
             buffer.rows.append(row)
-            if buffer.streaming == nil, !buffer.isStreamBroken,
+            if buffer.streaming == nil, !buffer.isStreamBroken, !buffer.isDetaching,
                 buffer.rows.count - (buffer.streamed?.rowCount ?? 0) >= Self.chunkRows
             {
                 startStreaming(&buffer)
@@ -309,24 +315,59 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
         }
         // Appends stop while the runtime flushes, so once the chunk on its way is sent, nothing else is.
         await buffer.withLock { $0.streaming }?.value
-        let (rows, oldest, streamed) = buffer.withLock { buffer in
-            var rows: [TimescaleRow] = []
-            swap(&rows, &buffer.rows)
-            defer {
-                buffer.oldest = nil
-                buffer.streamed = nil
-                buffer.isStreamBroken = false
-            }
-            return (rows, buffer.oldest, buffer.isStreamBroken ? nil : buffer.streamed)
+        let batch = buffer.withLock { Self.takeBatch(&$0) }
+        guard !batch.rows.isEmpty || !offsets.isEmpty else { return }
+        try await write(batch, offsets: offsets, with: writer)
+    }
+
+    /// At least once, hands the buffered rows over to a write that runs while the pipeline goes on, so the database
+    /// stores a batch while the next one is gathered; `nil` (flush in place) for an exactly-once sink, before the
+    /// first flush made the table, and while rows were sent ahead of the flush.
+    ///
+    /// Offsets stored in the database are where a restarted app resumes, so an exactly-once sink writes them in
+    /// place, in step with the rest of the checkpoint. From the first call on the sink no longer sends rows ahead
+    /// of the flush: the connection is busy with the previous batch's write while the next one fills.
+    public func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite? {
+        guard guarantee.consumerGroup == nil, let writer = prepared.withLock({ $0?.writer }) else { return nil }
+        let batch = buffer.withLock { buffer -> Batch? in
+            buffer.isDetaching = true
+            guard buffer.streaming == nil, buffer.streamed == nil else { return nil }
+            return Self.takeBatch(&buffer)
         }
-        guard !rows.isEmpty || !offsets.isEmpty else { return }
+        guard let batch else { return nil }
+        guard !batch.rows.isEmpty else { return SinkWrite.none }
+        return SinkWrite { [self] in try await write(batch, offsets: [], with: writer) }
+    }
+
+    /// The rows of one flush, taken from the buffer, with what was sent of them ahead.
+    private struct Batch: Sendable {
+        var rows: [TimescaleRow]
+        var oldest: ContinuousClock.Instant?
+        var streamed: (transaction: UInt64, rowCount: Int)?
+    }
+
+    /// Empties the buffer into a batch; the rows sent ahead count only while sending ahead had not broken.
+    private static func takeBatch(_ buffer: inout Buffer) -> Batch {
+        var rows: [TimescaleRow] = []
+        swap(&rows, &buffer.rows)
+        defer {
+            buffer.oldest = nil
+            buffer.streamed = nil
+            buffer.isStreamBroken = false
+        }
+        return Batch(rows: rows, oldest: buffer.oldest, streamed: buffer.isStreamBroken ? nil : buffer.streamed)
+    }
+
+    /// Writes a batch in one transaction with `offsets`; on failure its rows go back to the front of the buffer, in
+    /// order, for the next flush.
+    private func write(_ batch: Batch, offsets: [TimescaleOffset], with writer: TimescaleBatchWriter) async throws {
         do {
             let result =
-                if let streamed {
+                if let streamed = batch.streamed {
                     // The chunks sent ahead of the flush are in an open transaction: the rest joins them.
-                    try await writer.write(rows, offsets: offsets, streamed: streamed)
+                    try await writer.write(batch.rows, offsets: offsets, streamed: streamed)
                 } else {
-                    try await writer.write(rows, offsets: offsets)
+                    try await writer.write(batch.rows, offsets: offsets)
                 }
             buffer.withLock { buffer in
                 buffer.statistics.flushCount += 1
@@ -335,8 +376,8 @@ public final class TimescaleSink<Value: Sendable>: StreamSink {
             }
         } catch {
             buffer.withLock { buffer in
-                buffer.rows = rows + buffer.rows
-                if !rows.isEmpty { buffer.oldest = oldest }
+                if !batch.rows.isEmpty { buffer.oldest = batch.oldest ?? buffer.oldest }
+                buffer.rows = batch.rows + buffer.rows
             }
             throw error
         }

@@ -32,8 +32,10 @@ final class AppRuntime<C: Clock<Duration>> {
     /// How often the lag of the assigned partitions is measured, besides right after each assignment.
     private static var lagInterval: Duration { .seconds(1) }
     /// The least time between two purges of consumed repartition records.
-    private static var purgeInterval: Duration { .seconds(5) }
-    private var lastPurge: Duration = .seconds(-3_600)
+    static var purgeInterval: Duration { .seconds(5) }
+    var lastPurge: Duration = .seconds(-3_600)
+    /// At least once: the last checkpoint, while its sink writes run in the background (``PendingCheckpoint``).
+    var inFlight: PendingCheckpoint?
 
     init(app: StreamApp, clock: C) {
         self.app = app
@@ -70,7 +72,7 @@ final class AppRuntime<C: Clock<Duration>> {
     }
 
     /// The loop's bookkeeping between turns.
-    private struct Progress {
+    struct Progress {
         var sinceCheckpoint = 0
         var lastCheckpoint: Duration = .zero
         var lastRecord: Duration = .zero
@@ -96,6 +98,7 @@ final class AppRuntime<C: Clock<Duration>> {
             // Cancellation is the normal way to stop a service; the final checkpoint follows.
         } catch {
             failures.flush(to: logger)
+            await abandonCheckpointInFlight()
             if isExactlyOnce { try? await producer.abortTransaction() }
             try? await consumer.close()
             throw error
@@ -200,21 +203,6 @@ final class AppRuntime<C: Clock<Duration>> {
         logPartitions("left the group", assigned.sorted())
     }
 
-    /// Deletes the repartition records below the offsets just committed, as Kafka Streams purges them: the topics
-    /// keep no time retention (records carry their event time), so without this they would grow for ever. At most
-    /// every few seconds; a failed purge is logged and loses nothing.
-    private func purgeRepartitionTopics(below committed: [TopicPartition: Int64]) async {
-        guard elapsed - lastPurge >= Self.purgeInterval else { return }
-        let purgeable = committed.filter { engine.repartitionTopics.contains($0.key.topic) }
-        guard !purgeable.isEmpty else { return }
-        lastPurge = elapsed
-        do {
-            try await app.broker.deleteRecords(before: purgeable)
-        } catch {
-            logger.notice("could not purge consumed repartition records", metadata: ["error": "\(error)"])
-        }
-    }
-
     /// Reads what the `AsyncSequence` sources have ready into task 0; returns how many elements.
     private func drainAsyncSources(_ sources: [any AsyncSourceRoot]) throws -> Int {
         guard let task = engine.tasks[0] else { return 0 }
@@ -263,27 +251,6 @@ final class AppRuntime<C: Clock<Duration>> {
         status.update { $0.pausedForAlignment = paused }
     }
 
-    /// Checkpoints when a sink is backpressured (with fetching paused meanwhile), or when the policy's record
-    /// count or interval is reached.
-    private func checkpointIfDue(_ progress: inout Progress, now: Duration) async throws {
-        if app.graph.sinks.contains(where: \.isBackpressured) {
-            // A sink that cannot keep up: stop fetching, checkpoint (which flushes it with the offsets it covers),
-            // go on. No unbounded buffering.
-            let partitions = assigned.sorted()
-            try consumer.pause(partitions)
-            try await checkpoint()
-            try consumer.resume(partitions.filter { alignment?.paused.contains($0) != true })
-        } else if progress.sinceCheckpoint < app.checkpointPolicy.records
-            && now - progress.lastCheckpoint < app.checkpointPolicy.interval
-        {
-            return
-        } else {
-            try await checkpoint()
-        }
-        progress.sinceCheckpoint = 0
-        progress.lastCheckpoint = elapsed
-    }
-
     /// Whether the run should end now: `.untilIdle` after its idle time, `.backtest` when every owned partition
     /// reached its end (draining the repartition topics in rounds first). Only after the consumer got partitions:
     /// joining a group can take seconds, and ending before then would read nothing.
@@ -325,42 +292,5 @@ final class AppRuntime<C: Clock<Duration>> {
         } catch {
             logger.notice("could not measure the consumer lag", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// Flushes the sinks and the producer, writes the changelogs, then commits the offsets of the owned partitions
-    /// (``Checkpoint``). Under exactly-once the commit is the transaction's; one that must be aborted is aborted
-    /// and the records since the last commit are processed again (``recoverFromAbortedTransaction(_:)``).
-    func checkpoint() async throws {
-        let began = ContinuousClock.now
-        failures.flush(to: logger)
-        if let metadata = pendingMetadata {
-            try producer.send(metadata)
-            pendingMetadata = nil
-        }
-        let offsets = engine.nextOffsets.filter { assigned.contains($0.key) }
-        let sequence = Checkpoint(offsets: offsets, group: app.name)
-        if isExactlyOnce {
-            do {
-                try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
-                try await producer.commitTransaction(offsets: offsets, consumer: consumer)
-            } catch let error as StreamAppError where error.code == .transactionAborted {
-                try await recoverFromAbortedTransaction(error)
-            }
-            try await producer.beginTransaction()
-        } else {
-            try await sequence.flush(engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics)
-            do {
-                try await consumer.commit(offsets)
-            } catch let error as StreamAppError where error.code == .commitRefused {
-                logger.notice(
-                    "commit refused: the group rebalanced without this instance; the next owners read these partitions again from the offsets committed before",
-                    metadata: ["reason": "\(error.message)"])
-                return
-            }
-        }
-        await purgeRepartitionTopics(below: offsets)
-        let duration = began.duration(to: .now)
-        metrics.recordCheckpoint(duration: duration, storeSizes: engine.storeSizes)
-        logger.trace("checkpoint", metadata: ["partitions": "\(offsets.count)", "duration": "\(duration)"])
     }
 }

@@ -6,6 +6,10 @@
 ///    once the outputs are delivered: at least once, a crash in between must not leave a restored state saying
 ///    a window was emitted whose output was lost.
 /// 4. The offsets are committed: in the open transaction under exactly-once, else by the consumer.
+///
+/// At least once the runtime lets step 1 overlap with processing: ``start(engine:sinks:producer:metrics:overlapping:)``
+/// takes the sinks' batches and the changelogs as they are at the checkpoint, and the ``PendingCheckpoint`` it
+/// returns writes the changelogs once the sinks' writes finished in the background.
 struct Checkpoint {
     /// The next offset of every input partition the checkpoint covers.
     var offsets: [TopicPartition: Int64]
@@ -16,17 +20,45 @@ struct Checkpoint {
     func flush(
         engine: PipelineEngine, sinks: [any AnySinkFlusher], producer: any BrokerProducer, metrics: AppMetrics
     ) async throws {
+        let pending = try await start(engine: engine, sinks: sinks, producer: producer, metrics: metrics)
+        try await pending.finish(producer: producer, metrics: metrics)
+    }
+
+    /// Starts steps 1–3: with `overlapping`, the sinks that can hand over their batch (``StreamSink/detachFlush(checkpoint:)``)
+    /// do, and their writes start in the background; the other sinks flush now. Then the producer flushes and the
+    /// changed changelogs are taken. ``PendingCheckpoint/finish(producer:metrics:)`` waits for the writes and
+    /// writes the changelogs.
+    func start(
+        engine: PipelineEngine, sinks: [any AnySinkFlusher], producer: any BrokerProducer, metrics: AppMetrics,
+        overlapping: Bool = false
+    ) async throws -> PendingCheckpoint {
+        let began = ContinuousClock.now
         let sinkCheckpoint = SinkCheckpoint(group: group, nextOffsets: offsets)
+        var detached: [(sink: String, body: @Sendable () async throws -> Void)] = []
         for sink in sinks {
+            if overlapping, let write = sink.detachFlush(checkpoint: sinkCheckpoint) {
+                if let body = write.body { detached.append((sink.name, body)) }
+                continue
+            }
             let began = ContinuousClock.now
             try await sink.flush(checkpoint: sinkCheckpoint)
             metrics.recordSinkFlush(sink: sink.name, duration: began.duration(to: .now))
         }
         try await Self.flush(producer, metrics: metrics)
         let changelogs = try engine.drainChangelogs(now: .now)
-        guard !changelogs.isEmpty else { return }
-        for record in changelogs { try producer.send(record) }
-        try await Self.flush(producer, metrics: metrics)
+        let writes: PendingCheckpoint.Writes? =
+            detached.isEmpty
+            ? nil
+            : Task {
+                var durations: [(sink: String, duration: Duration)] = []
+                for (sink, body) in detached {
+                    let began = ContinuousClock.now
+                    try await body()
+                    durations.append((sink, began.duration(to: .now)))
+                }
+                return durations
+            }
+        return PendingCheckpoint(began: began, offsets: offsets, changelogs: changelogs, writes: writes)
     }
 
     /// Waits until everything sent is delivered, counting a failed delivery.
@@ -37,5 +69,33 @@ struct Checkpoint {
             metrics.recordDeliveryError()
             throw error
         }
+    }
+}
+
+/// A checkpoint whose sink writes may still run in the background: what is left of steps 1–3.
+struct PendingCheckpoint {
+    /// The sinks' writes, each returning its sink's name and how long it took.
+    typealias Writes = Task<[(sink: String, duration: Duration)], any Error>
+
+    /// When the checkpoint started.
+    let began: ContinuousClock.Instant
+    /// The next offset of every input partition the checkpoint covers.
+    let offsets: [TopicPartition: Int64]
+    /// The changelog records of the stores as they were at the checkpoint.
+    let changelogs: [RawRecord]
+    /// The writes in the background, or `nil` when every sink flushed in place.
+    let writes: Writes?
+
+    /// Whether sink writes run in the background.
+    var isWriting: Bool { writes != nil }
+
+    /// Waits for the sinks' writes, then writes the changelogs and flushes the producer.
+    func finish(producer: any BrokerProducer, metrics: AppMetrics) async throws {
+        if let writes {
+            for (sink, duration) in try await writes.value { metrics.recordSinkFlush(sink: sink, duration: duration) }
+        }
+        guard !changelogs.isEmpty else { return }
+        for record in changelogs { try producer.send(record) }
+        try await Checkpoint.flush(producer, metrics: metrics)
     }
 }

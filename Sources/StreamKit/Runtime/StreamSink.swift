@@ -4,6 +4,10 @@
 /// `flush(checkpoint:)` at each checkpoint, before it commits the source offsets, and whenever
 /// `isBackpressured` turns true (after pausing the source partitions). A sink is shared by every
 /// partition task, so it must be safe to call from any thread.
+///
+/// A sink whose writes take a while (a database transaction) can let the pipeline go on meanwhile: at least
+/// once, the runtime first offers it `detachFlush(checkpoint:)`, which hands over the buffered values and returns
+/// their write; the runtime runs that in the background and commits the checkpoint's offsets once it finished.
 public protocol StreamSink<Value>: AnyObject, Sendable {
     /// The type of value the sink stores.
     associatedtype Value
@@ -14,6 +18,16 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
     /// Writes everything buffered. `checkpoint` holds the next source offsets that will be committed
     /// once every sink has flushed, so a sink can store them atomically with its data (exactly-once).
     func flush(checkpoint: SinkCheckpoint) async throws
+
+    /// Takes everything buffered and returns the write that stores it, for the runtime to run in the background
+    /// while the pipeline goes on appending; `nil` to be flushed in place with `flush(checkpoint:)` instead.
+    ///
+    /// Called at least once only (an exactly-once app flushes in place), from the runtime's loop, between
+    /// appends: the values appended before the call are exactly those of `checkpoint`, so take them before
+    /// returning. The runtime keeps one write in flight: it awaits it before the next checkpoint, an assignment
+    /// change or the end, and commits `checkpoint`'s offsets only once it succeeded. A write that fails stops
+    /// the app, as a failed `flush` does. The default returns `nil`.
+    func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite?
 
     /// Whether the buffer is full enough that the runtime should pause its sources and flush now.
     var isBackpressured: Bool { get }
@@ -30,6 +44,9 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
 }
 
 extension StreamSink {
+    /// Flushed in place: `flush(checkpoint:)`.
+    public func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite? { nil }
+
     /// Never backpressured.
     public var isBackpressured: Bool { false }
 
@@ -71,6 +88,27 @@ public struct SinkCheckpoint: Sendable {
     }
 }
 
+/// The write of a batch a sink handed over at a checkpoint (``StreamSink/detachFlush(checkpoint:)``), which the
+/// runtime runs in the background.
+public struct SinkWrite: Sendable {
+    /// Stores the batch; throwing stops the app.
+    let body: (@Sendable () async throws -> Void)?
+
+    /// A write that runs `body`.
+    public init(_ body: @escaping @Sendable () async throws -> Void) { self.body = body }
+
+    private init() { body = nil }
+
+    /// Nothing to write: the runtime commits the checkpoint at once.
+    public static let none = SinkWrite()
+
+    /// Whether this is ``none``.
+    public var isNone: Bool { body == nil }
+
+    /// Runs the write (the runtime does this in the background; tests of a sink may call it themselves).
+    public func run() async throws { try await body?() }
+}
+
 /// Type-erased flushing of the sinks a graph writes to.
 @usableFromInline
 protocol AnySinkFlusher: AnyObject {
@@ -78,6 +116,7 @@ protocol AnySinkFlusher: AnyObject {
     var name: String { get }
     var isBackpressured: Bool { get }
     func flush(checkpoint: SinkCheckpoint) async throws
+    func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite?
     func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]?
 }
 
@@ -91,6 +130,9 @@ final class SinkFlusher<Sink: StreamSink>: AnySinkFlusher {
     @usableFromInline var isBackpressured: Bool { sink.isBackpressured }
     @usableFromInline func flush(checkpoint: SinkCheckpoint) async throws {
         try await sink.flush(checkpoint: checkpoint)
+    }
+    @usableFromInline func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite? {
+        sink.detachFlush(checkpoint: checkpoint)
     }
     @usableFromInline func storedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64]? {
         try await sink.storedOffsets(for: partitions)

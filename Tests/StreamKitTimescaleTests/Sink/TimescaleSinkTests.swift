@@ -96,4 +96,69 @@ struct TimescaleSinkTests {
         #expect(try await TestDatabase.scalar(pg, "SELECT sum(sequence) FROM ticks") == "\(9_999 * 10_000 / 2)")
         try await TestDatabase.dropSchema(schema)
     }
+
+    /// At least once, the runtime takes each checkpoint's rows with `detachFlush` and writes them in the background
+    /// while later rows are appended.
+    @Test func aDetachedBatchHoldsTheRowsBeforeItAndItsWriteStoresThem() async throws {
+        let (pg, schema) = try await TestDatabase.makeSchema("sink_detach")
+        let sink = try TimescaleSink<Tick>(
+            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
+            maxBatchAge: nil)
+        let checkpoint = SinkCheckpoint(group: "detach", nextOffsets: [:])
+        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        let count = {
+            try await TestDatabase.scalar(pg, "SELECT count(*) || ' ' || coalesce(sum(sequence), 0) FROM ticks")
+        }
+
+        // Before its first flush made the table, the sink is flushed in place.
+        #expect(sink.detachFlush(checkpoint: checkpoint) == nil)
+        try await sink.prepare()
+        #expect(sink.detachFlush(checkpoint: checkpoint)?.isNone == true)  // nothing buffered
+        for tick in makeTicks(0..<100) { try sink.append(tick, context: context) }
+        let write = try #require(sink.detachFlush(checkpoint: checkpoint))
+        for tick in makeTicks(100..<150) { try sink.append(tick, context: context) }
+        #expect(sink.statistics.bufferedRowCount == 50)
+        #expect(try await count() == "0 0")  // nothing written before the write runs
+
+        try await write.run()
+        #expect(try await count() == "100 \(99 * 100 / 2)")  // sequences 0…99
+        try await sink.flush(checkpoint: checkpoint)
+        #expect(try await count() == "150 \(149 * 150 / 2)")
+        #expect(sink.statistics.writtenRowCount == 150 && sink.statistics.bufferedRowCount == 0)
+        try await TestDatabase.dropSchema(schema)
+    }
+
+    /// Rows sent ahead of a flush (a full chunk of 10 000) make the sink ask for a flush in place; from then on it
+    /// sends nothing ahead, so that the next batch can be handed over.
+    @Test func rowsSentAheadAreFlushedInPlaceAndSendingAheadStops() async throws {
+        let (pg, schema) = try await TestDatabase.makeSchema("sink_detach_ahead")
+        let sink = try TimescaleSink<Tick>(
+            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
+            batchSize: 100_000, maxBatchAge: nil)
+        let checkpoint = SinkCheckpoint(group: "detach", nextOffsets: [:])
+        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        try await sink.prepare()
+        for tick in makeTicks(0..<10_000) { try sink.append(tick, context: context) }  // a chunk: sent ahead
+        #expect(sink.detachFlush(checkpoint: checkpoint) == nil)
+        try await sink.flush(checkpoint: checkpoint)
+        for tick in makeTicks(10_000..<20_000) { try sink.append(tick, context: context) }  // not sent ahead now
+        let write = try #require(sink.detachFlush(checkpoint: checkpoint))
+        try await write.run()
+        #expect(try await TestDatabase.scalar(pg, "SELECT count(DISTINCT sequence) FROM ticks") == "20000")
+        try await TestDatabase.dropSchema(schema)
+    }
+
+    @Test func anExactlyOnceSinkIsFlushedInPlace() async throws {
+        let (_, schema) = try await TestDatabase.makeSchema("sink_detach_eos")
+        let sink = try TimescaleSink<Tick>(
+            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
+            guarantee: .exactlyOnce(group: "detach"), maxBatchAge: nil)
+        try await sink.prepare()
+        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        for tick in makeTicks(0..<10) { try sink.append(tick, context: context) }
+        // Its offsets go into the database with the rows, in step with the rest of the checkpoint.
+        #expect(sink.detachFlush(checkpoint: SinkCheckpoint(group: "detach", nextOffsets: [:])) == nil)
+        #expect(sink.statistics.bufferedRowCount == 10)
+        try await TestDatabase.dropSchema(schema)
+    }
 }
