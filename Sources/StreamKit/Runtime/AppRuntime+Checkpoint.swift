@@ -2,8 +2,12 @@ import Logging
 
 extension AppRuntime {
     /// Checkpoints when a sink is backpressured (with fetching paused meanwhile), or when the policy's record
-    /// count or interval is reached. At least once, sink writes overlap with processing: the checkpoint's offsets
-    /// are committed once they finished, by the next checkpoint at the latest.
+    /// count or interval is reached.
+    ///
+    /// At least once, sink writes overlap with processing. A checkpoint that comes due while the last one's writes
+    /// still run waits for them only when a sink is backpressured; otherwise processing goes on and the checkpoint
+    /// follows on the first turn after they ended. So batches grow while the database is busy and shrink when it
+    /// is quick, and the loop never waits for a write a bounded buffer does not force it to.
     func checkpointIfDue(_ progress: inout Progress, now: Duration) async throws {
         let overlapping = !isExactlyOnce
         if app.graph.sinks.contains(where: \.isBackpressured) {
@@ -16,6 +20,8 @@ extension AppRuntime {
         } else if progress.sinceCheckpoint < app.checkpointPolicy.records
             && now - progress.lastCheckpoint < app.checkpointPolicy.interval
         {
+            return
+        } else if inFlight?.isBusy == true {
             return
         } else {
             try await checkpoint(overlappingSinkWrites: overlapping)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The checkpoint sequence, the one copy the runtime and `PipelineHarness` both run.
 ///
 /// 1. The sinks flush, each told the offsets its rows cover.
@@ -46,10 +48,12 @@ struct Checkpoint {
         }
         try await Self.flush(producer, metrics: metrics)
         let changelogs = try engine.drainChangelogs(now: .now)
+        let isDone = PendingCheckpoint.Flag()
         let writes: PendingCheckpoint.Writes? =
             detached.isEmpty
             ? nil
             : Task {
+                defer { isDone.flag.store(true, ordering: .releasing) }
                 var durations: [(sink: String, duration: Duration)] = []
                 for (sink, body) in detached {
                     let began = ContinuousClock.now
@@ -58,7 +62,8 @@ struct Checkpoint {
                 }
                 return durations
             }
-        return PendingCheckpoint(began: began, offsets: offsets, changelogs: changelogs, writes: writes)
+        return PendingCheckpoint(
+            began: began, offsets: offsets, changelogs: changelogs, writes: writes, writesEnded: isDone)
     }
 
     /// Waits until everything sent is delivered, counting a failed delivery.
@@ -85,9 +90,19 @@ struct PendingCheckpoint {
     let changelogs: [RawRecord]
     /// The writes in the background, or `nil` when every sink flushed in place.
     let writes: Writes?
+    /// Set when the writes ended, in success or failure.
+    let writesEnded: Flag
+
+    /// A flag the background writes set and the loop reads without waiting.
+    final class Flag: Sendable {
+        let flag = Atomic(false)
+    }
 
     /// Whether sink writes run in the background.
     var isWriting: Bool { writes != nil }
+
+    /// Whether the background writes still run: ``finish(producer:metrics:)`` would wait for them.
+    var isBusy: Bool { writes != nil && !writesEnded.flag.load(ordering: .acquiring) }
 
     /// Waits for the sinks' writes, then writes the changelogs and flushes the producer.
     func finish(producer: any BrokerProducer, metrics: AppMetrics) async throws {

@@ -86,28 +86,28 @@ struct OverlappingSinkWriteTests {
         let run = Task { try await app.run() }
         try Self.produce(1...5, to: broker)
         try await waitUntil("a batch handed over") { !sink.snapshot.detached.isEmpty }
-        // Its write waits for the gate; the app goes on reading and appending meanwhile.
-        try Self.produce(6...9, to: broker)
-        try await waitUntil("values 6–9 appended while the write waits") { sink.snapshot.buffer == [6, 7, 8, 9] }
+        // Its write waits for the gate; the app goes on reading and appending meanwhile, past the next checkpoint
+        // that comes due (7 more records): that one follows once the write ended.
+        try Self.produce(6...12, to: broker)
+        try await waitUntil("values 6–12 appended while the write waits") { sink.snapshot.buffer == Array(6...12) }
         let first = sink.snapshot.detached[0]
         // The batch holds the values of exactly the records before its checkpoint's offset (value n at offset n-1).
         #expect(first.values == [1, 2, 3, 4, 5])
         #expect(first.nextOffset == 5)
+        #expect(sink.snapshot.detached.count == 1)
         #expect(broker.committedOffsets(group: "overlap")[partition] == nil, "offsets committed before their write")
         #expect(sink.snapshot.written.isEmpty)
 
         sink.state.withLock { $0.isOpen = true }
-        // The tenth record makes the next checkpoint, which first finishes the one in flight.
-        try Self.produce(10...10, to: broker)
         try await waitUntil("the first batch's offsets committed") {
             broker.committedOffsets(group: "overlap")[partition] == 5
         }
         app.stop()
         try await run.value
         let done = sink.snapshot
-        #expect(done.written == Array(1...10))
-        #expect(done.detached.map(\.values) == [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]])
-        #expect(broker.committedOffsets(group: "overlap")[partition] == 10)
+        #expect(done.written == Array(1...12))
+        #expect(done.detached.map(\.values) == [Array(1...5), Array(6...12)])
+        #expect(broker.committedOffsets(group: "overlap")[partition] == 12)
     }
 
     @Test(.timeLimit(.minutes(1)))
