@@ -140,21 +140,75 @@ struct EventPersistenceTests {
         #expect(storedAtKill < stream.eventIDs.count, "killed mid-stream")
 
         try await ExampleProcess("event-persistence", arguments + ["--backtest"]).expectSuccess(within: .seconds(300))
+        try await expectIntegrity(pg, stream, deadLetterTopic: prefix + "events.dead-letter")
+    }
+
+    /// Scale-out: a second instance joins while the first writes, the first is SIGKILLed, the second is stopped with
+    /// SIGTERM, then both finish the input as backtests. Events keep coming in between. At least once, with
+    /// database writes overlapping processing: one row per distinct event sent, every bad record dead-lettered.
+    @Test func twoInstancesJoiningDyingAndStoppingLeaveOneRowPerEvent() async throws {
+        let prefix = TestEnvironment.uniqueName("persist-scale") + "."
+        let (schema, pg) = try await makeSchema()
+        let stream = PersistenceStream(topic: prefix + "events", count: 90_000)
+        let brokers = try #require(TestEnvironment.kafkaBrokers)
+        try await EventTopics.create([stream.topic])
+        // Static members (`group.instance.id`): the development broker never evicts a dead dynamic member.
+        func arguments(instance: Int) -> [String] {
+            [
+                "--topic-prefix", prefix, "--topics", "events", "--app-id", prefix + "persist", "--timescale-url",
+                TestDatabase.url(schema: schema, includingPublic: true), "--no-metrics", "--log-level", "info",
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500",
+                "--kafka-property", "group.instance.id=\(prefix)persist-\(instance)",
+            ]
+        }
+        func rows() async throws -> Int {
+            try await pg.execute("SELECT count(*) FROM events").first?[0].flatMap { Int($0) } ?? 0
+        }
+
+        try await stream.produce(to: brokers, range: 0..<30_000)
+        let first = try ExampleProcess("event-persistence", arguments(instance: 0))
+        try await waitForRows(atLeast: 5_000, pg, first)
+        let second = try ExampleProcess("event-persistence", arguments(instance: 1))
+        try await stream.produce(to: brokers, range: 30_000..<60_000)
+        try await second.waitForOutput("partitions assigned and restored")
+        first.send(SIGKILL)
+        #expect(try await first.waitForExit(within: .seconds(30)) == .signalled(SIGKILL))
+        let storedAtKill = try await rows()
+        try await stream.produce(to: brokers, range: 60_000..<90_000)
+        // The second instance goes on with its partitions (and the first's, once its session expires).
+        try await second.waitUntil("more rows after the kill", within: .seconds(60), every: .milliseconds(100)) {
+            try await rows() > storedAtKill
+        }
+        second.send(SIGTERM)
+        #expect(try await second.waitForExit(within: .seconds(30)) == .exited(0))
+        #expect(try await rows() < stream.eventIDs.count, "stopped before the end of the input")
+
+        // Both instances again, as backtests: each reads its partitions from the committed offsets to the end.
+        let finishers = try [0, 1].map { instance in
+            try ExampleProcess("event-persistence", arguments(instance: instance) + ["--backtest"])
+        }
+        for finisher in finishers { try await finisher.expectSuccess(within: .seconds(300)) }
+        try await expectIntegrity(pg, stream, deadLetterTopic: prefix + "events.dead-letter")
+    }
+
+    // MARK: - Helpers
+
+    /// The integrity query: one row per distinct good event of `stream`, and every bad record among the dead
+    /// letters (at least once, one read again after a crash is dead-lettered again, so each is looked for).
+    private func expectIntegrity(
+        _ pg: TimescaleConnection, _ stream: PersistenceStream, deadLetterTopic: String
+    ) async throws {
         let integrity = try await pg.execute("SELECT count(*), count(DISTINCT event_id) FROM events")
         #expect(integrity.first?[0] == "\(stream.eventIDs.count)")
         #expect(integrity.first?[1] == "\(stream.eventIDs.count)")
         let ids = Set(try await pg.execute("SELECT event_id FROM events").compactMap { $0[0] })
         #expect(ids == stream.eventIDs)
-
-        // At least once: a bad record read again after the kill is dead-lettered again, so look for each one.
         var missing = stream.badValues
         let deadLetters = try await KafkaTestSupport.consume(
-            [prefix + "events.dead-letter"], count: stream.badValues.count * 2, within: .seconds(20))
+            [deadLetterTopic], count: stream.badValues.count * 2, within: .seconds(20))
         for letter in deadLetters { missing.remove(String(decoding: letter.value ?? [], as: UTF8.self)) }
         #expect(missing.isEmpty, "\(missing.count) of \(stream.badValues.count) bad records not dead-lettered")
     }
-
-    // MARK: - Helpers
 
     /// A schema of its own for the test (created before the example connects, so its tables go there).
     private func makeSchema() async throws -> (String, TimescaleConnection) {

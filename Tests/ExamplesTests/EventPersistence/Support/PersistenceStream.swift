@@ -48,12 +48,13 @@ struct PersistenceStream {
         badValues = bad
     }
 
-    /// Produces every record (enqueued in bulk, then flushed), with the current time as record timestamp.
-    func produce(to brokers: String) async throws {
+    /// Produces the records at `range` of ``records`` (all by default), enqueued in bulk, then flushed, with the
+    /// current time as record timestamp.
+    func produce(to brokers: String, range: Range<Int>? = nil) async throws {
         var configuration = KafkaConfiguration(bootstrapServers: brokers)
         configuration.properties["queue.buffering.max.messages"] = "\(max(records.count, 100_000))"
         let producer = try KafkaProducer(configuration: configuration)
-        for record in records {
+        for record in records[range ?? records.indices] {
             try producer.enqueue(KafkaProducerMessage(topic: record.topic, key: record.key, value: record.value))
         }
         try await producer.flush(timeout: .seconds(60))
