@@ -3,8 +3,11 @@ import Logging
 extension AppRuntime {
     /// Applies an assignment change; returns the partitions it sought to offsets stored by sinks.
     func handle(_ event: AssignmentEvent) async throws -> Set<TopicPartition> {
-        // The checkpoint in flight covers the partitions as owned before this change: it completes first (for lost
-        // partitions the commit is refused or harmless, at least once).
+        // The checkpoint in flight covers the partitions as owned before this change: it completes first, without
+        // anything of lost partitions (another member may own them already).
+        if case .lost(let partitions) = event {
+            inFlight = inFlight?.dropping(tasks: Set(partitions.map(\.partition)))
+        }
         try await finishCheckpointInFlight()
         switch event {
         case .revoked(let partitions):

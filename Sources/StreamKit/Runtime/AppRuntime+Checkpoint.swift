@@ -9,6 +9,8 @@ extension AppRuntime {
     /// follows on the first turn after they ended. So batches grow while the database is busy and shrink when it
     /// is quick, and the loop never waits for a write a bounded buffer does not force it to.
     func checkpointIfDue(_ progress: inout Progress, now: Duration) async throws {
+        // Writes that ended are committed at once: the less there is to read again after a crash.
+        if inFlight?.isBusy == false { try await finishCheckpointInFlight() }
         let overlapping = !isExactlyOnce
         if app.graph.sinks.contains(where: \.isBackpressured) {
             // A sink that cannot keep up: stop fetching, checkpoint (which waits for the write in flight and
@@ -58,7 +60,7 @@ extension AppRuntime {
             }
             try await producer.beginTransaction()
             // After an abort the records since the last commit are read again: nothing may be purged.
-            if isCommitted { await committed(offsets, began: began) }
+            await committed(isCommitted ? offsets : [:], began: began)
         } else {
             let pending = try await sequence.start(
                 engine: engine, sinks: app.graph.sinks, producer: producer, metrics: metrics,
@@ -90,8 +92,8 @@ extension AppRuntime {
     /// Finishes an at-least-once checkpoint: the rest of its flush, then the consumer's commit.
     private func finish(_ pending: PendingCheckpoint) async throws {
         try await pending.finish(producer: producer, metrics: metrics)
-        // Assignment changes wait for the checkpoint in flight, so every partition is still owned; the filter only
-        // makes sure no commit ever names one that is not.
+        // Assignment changes finish the checkpoint in flight first (without lost partitions), so every partition is
+        // still owned; the filter only makes sure no commit ever names one that is not.
         let offsets = pending.offsets.filter { assigned.contains($0.key) }
         do {
             try await consumer.commit(offsets)

@@ -104,6 +104,16 @@ struct PendingCheckpoint {
     /// Whether the background writes still run: ``finish(producer:metrics:)`` would wait for them.
     var isBusy: Bool { writes != nil && !writesEnded.flag.load(ordering: .acquiring) }
 
+    /// This checkpoint without the offsets and changelog records of the tasks numbered `numbers`: for partitions
+    /// lost meanwhile, whose work is dropped, and whose tasks (serving every topic's partition of that number) are
+    /// rebuilt from the changelogs of the last commit.
+    func dropping(tasks numbers: Set<Int>) -> PendingCheckpoint {
+        PendingCheckpoint(
+            began: began, offsets: offsets.filter { !numbers.contains($0.key.partition) },
+            changelogs: changelogs.filter { !numbers.contains($0.partition ?? -1) }, writes: writes,
+            writesEnded: writesEnded)
+    }
+
     /// Waits for the sinks' writes, then writes the changelogs and flushes the producer.
     func finish(producer: any BrokerProducer, metrics: AppMetrics) async throws {
         if let writes {
