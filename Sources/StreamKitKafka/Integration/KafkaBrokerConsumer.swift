@@ -21,8 +21,8 @@ import StreamKit
 final class KafkaBrokerConsumer: BrokerConsumer {
     let consumer: KafkaConsumer
     private let logger: Logger
-    /// Whether the consumer reads committed records only (exactly-once).
-    private let isReadCommitted: Bool
+    /// The lag, measured off the run loop once known (``LagMeasurement``).
+    private let lagMeasurement: LagMeasurement
     private var assigned: Set<TopicPartition> = []
     /// The offsets of the last commit the group refused, per partition not committed since: outputs and changelogs
     /// are written up to there. Held for the next assignment only.
@@ -31,13 +31,21 @@ final class KafkaBrokerConsumer: BrokerConsumer {
     }
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
-        isReadCommitted = configuration.isolationLevel == .readCommitted
         var configuration = configuration
         // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
         // partition got there, also when its last offsets are transaction markers that are never delivered.
         configuration.properties["enable.partition.eof"] = "true"
-        consumer = try KafkaConsumer(configuration: configuration, defersRevocation: true)
+        let consumer = try KafkaConsumer(configuration: configuration, defersRevocation: true)
+        self.consumer = consumer
         self.logger = logger
+        lagMeasurement = LagMeasurement(
+            measure: { partitions in
+                let lag = try await consumer.lag(for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2))
+                return Dictionary(uniqueKeysWithValues: lag.map { (TopicPartition($0.key), $0.value) })
+            },
+            onFailure: { [logger] error in
+                logger.notice("could not measure the consumer lag", metadata: ["error": "\(error)"])
+            })
     }
 
     func subscribe(to topics: [String]) async throws {
@@ -200,14 +208,12 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         }
     }
 
-    /// Asks the partition leaders for their watermarks (one request per partition, on a Dispatch thread); the run
-    /// loop waits for the answer, so a slow cluster is given two seconds rather than librdkafka's usual ten.
+    /// The lag as last measured, the next measurement running in the background; partitions never measured are
+    /// measured first (``LagMeasurement``). A measurement asks the partition leaders for their watermarks, one
+    /// request per partition on a Dispatch thread, and gives a slow cluster two seconds rather than librdkafka's
+    /// usual ten.
     func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
-        // The runtime measures between two polls, so a request per partition would hold up processing; ends from
-        // the fetches cost nothing. Under read_committed they would count open transactions: asked there.
-        let lag = try await consumer.lag(
-            for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2), fetchedEnds: !isReadCommitted)
-        return Dictionary(uniqueKeysWithValues: lag.map { (TopicPartition($0.key), $0.value) })
+        try await lagMeasurement.lag(for: partitions)
     }
 
     private static func isRefusedForRebalance(_ error: KafkaError) -> Bool {
