@@ -52,7 +52,7 @@ struct Checkpoint {
         let writes: PendingCheckpoint.Writes? =
             detached.isEmpty
             ? nil
-            : Task {
+            : Task { [detached] in
                 defer { isDone.flag.store(true, ordering: .releasing) }
                 var durations: [(sink: String, duration: Duration)] = []
                 for (sink, body) in detached {

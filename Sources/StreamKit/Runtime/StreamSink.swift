@@ -26,7 +26,8 @@ public protocol StreamSink<Value>: AnyObject, Sendable {
     /// appends: the values appended before the call are exactly those of `checkpoint`, so take them before
     /// returning. The runtime keeps one write in flight: it awaits it before the next checkpoint, an assignment
     /// change or the end, and commits `checkpoint`'s offsets only once it succeeded. A write that fails stops
-    /// the app, as a failed `flush` does. The default returns `nil`.
+    /// the app, as a failed `flush` does; so does a checkpoint that fails before it started the write, which is
+    /// then never run (nothing of it was committed). The default returns `nil`.
     func detachFlush(checkpoint: SinkCheckpoint) -> SinkWrite?
 
     /// Whether the buffer is full enough that the runtime should pause its sources and flush now.
