@@ -60,7 +60,9 @@ struct RepartitionStreamTimeKafkaTests {
         let first = (0..<count).filter { $0 % Self.sensors % 3 == 0 }
         let rest = (0..<count).filter { $0 % Self.sensors % 3 != 0 }
         try await Self.produce(first, to: input, on: broker)
-        let run = Task { try await app.run(mode: .untilIdle(.seconds(4))) }
+        // Idle for 10 s ends the run and closes every window: the rest must arrive before that, also on a loaded
+        // machine (4 s was seen too short there, the test process producing it late).
+        let run = Task { try await app.run(mode: .untilIdle(.seconds(10))) }
         // Partition 0 is processed to its end, and its repartitioned records with it, before 1 and 2 get anything.
         try await waitUntil("partition 0 to be committed", within: .seconds(60), every: .milliseconds(50)) {
             try await StreamAppSupport.committedCount(group: app.name, topic: input, partitions: 3, on: broker)
