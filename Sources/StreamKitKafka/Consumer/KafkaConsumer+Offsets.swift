@@ -39,14 +39,25 @@ extension KafkaConsumer {
     /// Records not yet read per partition: the high watermark minus this consumer's position, or minus the
     /// committed offset before the first record, or minus the low watermark when nothing is committed either.
     /// Costs one watermark request per partition, plus one committed-offsets request.
+    ///
+    /// With `fetchedEnds`, a partition this consumer has a position in and has fetched from takes its high
+    /// watermark from the last fetch response instead, which costs no request and no wait (it is at most a fetch
+    /// old; under `read_committed` it is the high watermark, not the last stable offset, so it counts the records
+    /// of open transactions too).
     public func lag(
-        for partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)
+        for partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10), fetchedEnds: Bool = false
     ) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
         let positions = try position(for: partitions)
         let unpositioned = partitions.filter { positions[$0]?.absolute == nil }
         let committed = unpositioned.isEmpty ? [:] : try await committedOffsets(for: unpositioned, timeout: timeout)
         var lag: [KafkaTopicPartition: Int64] = [:]
         for partition in partitions {
+            if fetchedEnds, let next = positions[partition]?.absolute,
+                let high = client.lastFetchedHighWatermark(of: partition)
+            {
+                lag[partition] = max(0, high - next)
+                continue
+            }
             let marks = try await watermarks(for: partition, timeout: timeout)
             let next = positions[partition]?.absolute ?? committed[partition]?.absolute ?? marks.low
             lag[partition] = max(0, marks.high - next)

@@ -110,6 +110,17 @@ extension RdKafkaClient {
         return (low, high)
     }
 
+    /// The high watermark of the partition's last fetch response, without a request; `nil` before the first.
+    func lastFetchedHighWatermark(of topicPartition: KafkaTopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = withHandle { rk in
+            rd_kafka_get_watermark_offsets(rk, topicPartition.topic, Int32(topicPartition.partition), &low, &high)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return high
+    }
+
     /// Leaves the group after a final revoke and stops fetching. Blocks.
     func closeConsumer() throws(KafkaError) {
         try withHandle { rk throws(KafkaError) in try RdKafkaErrors.check(rd_kafka_consumer_close(rk), "close") }

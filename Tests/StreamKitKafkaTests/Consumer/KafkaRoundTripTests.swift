@@ -75,4 +75,32 @@ struct KafkaRoundTripTests {
         let lag = try await consumer.lag(for: [KafkaTopicPartition(topic: topic, partition: 0)])
         #expect(lag == [KafkaTopicPartition(topic: topic, partition: 0): 0])
     }
+
+    /// The lag from the ends of the last fetches equals the lag from asking the leader, without a request.
+    @Test func lagFromFetchedEndsEqualsTheAskedLag() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let topic = TestEnvironment.uniqueName("fetched-lag")
+        try cluster.createTopic(topic, partitions: 1)
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        try await KafkaTestSupport.produceNumbered(100, to: topic, on: cluster.bootstrapServers, partition: 0)
+
+        let consumer = try KafkaConsumer(configuration: KafkaTestSupport.configuration(cluster.bootstrapServers))
+        // Never fetched: no fetched end, so it is asked for (committed: none, so from the low watermark, 0).
+        try consumer.assign([partition: .at(40)])
+        #expect(try await consumer.lag(for: [partition], fetchedEnds: true) == [partition: 100])
+        var count = 0
+        let deadline = ContinuousClock.now + .seconds(20)
+        while count < 30, ContinuousClock.now < deadline {
+            count += try await consumer.nextBatch(maxMessages: 30 - count, timeout: .milliseconds(200)).count
+        }
+        #expect(count == 30)  // offsets 40…69 read: 30 of the 100 left
+        #expect(try await consumer.lag(for: [partition], fetchedEnds: true) == [partition: 30])
+        #expect(try await consumer.lag(for: [partition]) == [partition: 30])
+        // No request: while the leader refuses offset requests, the fetched end still answers.
+        cluster.pushRequestErrors(.listOffsets, Array(repeating: .notLeaderForPartition, count: 50))
+        #expect(try await consumer.lag(for: [partition], fetchedEnds: true) == [partition: 30])
+        await #expect(throws: KafkaError.self) { try await consumer.lag(for: [partition], timeout: .milliseconds(500)) }
+        cluster.clearRequestErrors(.listOffsets)
+        try await consumer.close()
+    }
 }
