@@ -21,6 +21,9 @@ import StreamKit
 final class KafkaBrokerConsumer: BrokerConsumer {
     let consumer: KafkaConsumer
     private let logger: Logger
+    /// Whether this is an exactly-once app's consumer (`KafkaBroker.makeConsumer` sets read_committed explicitly
+    /// only for those).
+    private let isExactlyOnce: Bool
     private var assigned: Set<TopicPartition> = []
     /// The offsets of the last commit the group refused, per partition not committed since: outputs and changelogs
     /// are written up to there. Held for the next assignment only.
@@ -29,6 +32,7 @@ final class KafkaBrokerConsumer: BrokerConsumer {
     }
 
     init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        isExactlyOnce = configuration.isolationLevel == .readCommitted
         var configuration = configuration
         // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
         // partition got there, also when its last offsets are transaction markers that are never delivered.
@@ -197,15 +201,16 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         }
     }
 
-    /// The lag from each partition's end as its last fetch response gave it, without a request; a partition not
-    /// fetched from yet asks its leader (a request each, on a Dispatch thread, given two seconds rather than
-    /// librdkafka's usual ten). The run loop measures between two polls about once a second, and asking every
-    /// partition's leader there held processing up by 10–30 ms each time. Under `read_committed` (librdkafka's
-    /// default) the fetched end is the high watermark, so records of transactions still open count as lag until
-    /// they commit or abort.
+    /// At least once, the lag from each partition's end as its last fetch response gave it, without a request; a
+    /// partition not fetched from yet, and every partition of an exactly-once consumer, asks its leader (a request
+    /// each, on a Dispatch thread, given two seconds rather than librdkafka's usual ten). The run loop measures
+    /// between two polls about once a second, and asking every partition's leader there held processing up by
+    /// 10–30 ms each time. The fetched end is the high watermark: at least once (read_committed is librdkafka's
+    /// default there too), records of upstream transactions still open count as lag until they end; exactly-once
+    /// asks, for the last stable offset.
     func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
         let lag = try await consumer.lag(
-            for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2), fetchedEnds: true)
+            for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2), fetchedEnds: !isExactlyOnce)
         return Dictionary(uniqueKeysWithValues: lag.map { (TopicPartition($0.key), $0.value) })
     }
 

@@ -28,6 +28,12 @@ final class ChaosFleet {
 
     var runningIDs: [String] { running.keys.sorted() }
 
+    /// Whether workers run but none has been given partitions yet (none has logged an assignment): the group is
+    /// still forming. The development broker can take a while there after a whole fleet was restarted.
+    var isAwaitingAssignment: Bool {
+        !running.isEmpty && running.values.allSatisfy { !$0.stderr.contains("partitions assigned") }
+    }
+
     func start(_ id: String) throws {
         if let process = running[id] {
             anomalies.append("start \(id) while pid \(process.pid) still runs")

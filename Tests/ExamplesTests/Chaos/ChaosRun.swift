@@ -177,7 +177,8 @@ struct ChaosRun {
 
     /// Waits until every reference window is in the output, or nothing moves for 15 s: neither the output nor the
     /// group's position in the repartition topic (on a loaded machine the windows' side can still be reading a
-    /// long backlog of repartitioned readings when the input side has caught up).
+    /// long backlog of repartitioned readings when the input side has caught up), while some worker holds
+    /// partitions. A group still forming counts as moving, up to the overall limit.
     private func awaitOutputs(
         _ cluster: ChaosCluster, _ topic: String, _ reference: ChaosReference, _ fleet: ChaosFleet,
         _ transcript: ChaosTranscript, group: String, repartition: (topic: String, partitions: Int)
@@ -199,7 +200,7 @@ struct ChaosRun {
             let committed = try await cluster.committedOffsets(
                 group: group, repartition.topic, partitions: repartition.partitions
             ).values.reduce(0, +)
-            if outputs.count != count || committed != position {
+            if outputs.count != count || committed != position || fleet.isAwaitingAssignment {
                 count = outputs.count
                 position = committed
                 grewAt = ContinuousClock.now
