@@ -6,7 +6,7 @@ extension AppRuntime {
         // The checkpoint in flight covers the partitions as owned before this change: it completes first, without
         // anything of lost partitions (another member may own them already).
         if case .lost(let partitions) = event {
-            inFlight = inFlight?.dropping(tasks: Set(partitions.map(\.partition)))
+            inFlight?.drop(tasks: Set(partitions.map(\.partition)))
         }
         try await finishCheckpointInFlight()
         switch event {

@@ -85,9 +85,9 @@ struct PendingCheckpoint {
     /// When the checkpoint started.
     let began: ContinuousClock.Instant
     /// The next offset of every input partition the checkpoint covers.
-    let offsets: [TopicPartition: Int64]
+    private(set) var offsets: [TopicPartition: Int64]
     /// The changelog records of the stores as they were at the checkpoint.
-    let changelogs: [RawRecord]
+    private(set) var changelogs: [RawRecord]
     /// The writes in the background, or `nil` when every sink flushed in place.
     let writes: Writes?
     /// Set when the writes ended, in success or failure.
@@ -107,11 +107,9 @@ struct PendingCheckpoint {
     /// This checkpoint without the offsets and changelog records of the tasks numbered `numbers`: for partitions
     /// lost meanwhile, whose work is dropped, and whose tasks (serving every topic's partition of that number) are
     /// rebuilt from the changelogs of the last commit.
-    func dropping(tasks numbers: Set<Int>) -> PendingCheckpoint {
-        PendingCheckpoint(
-            began: began, offsets: offsets.filter { !numbers.contains($0.key.partition) },
-            changelogs: changelogs.filter { !numbers.contains($0.partition ?? -1) }, writes: writes,
-            writesEnded: writesEnded)
+    mutating func drop(tasks numbers: Set<Int>) {
+        offsets = offsets.filter { !numbers.contains($0.key.partition) }
+        changelogs.removeAll { numbers.contains($0.partition ?? -1) }
     }
 
     /// Waits for the sinks' writes, then writes the changelogs and flushes the producer.

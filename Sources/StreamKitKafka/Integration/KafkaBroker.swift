@@ -163,7 +163,7 @@ public final class KafkaBroker: StreamBroker {
         if configuration.autoOffsetReset == nil { configuration.autoOffsetReset = .earliest }
         if readCommitted { configuration.isolationLevel = .readCommitted }
         configuration.properties.merge(setup.consumerProperties) { own, _ in own }
-        return try KafkaBrokerConsumer(configuration: configuration, logger: logger)
+        return try KafkaBrokerConsumer(configuration: configuration, asksForLag: readCommitted, logger: logger)
     }
 
     /// Makes a producer; with a `transactionalID`, a transactional one, registered with the coordinator before

@@ -21,9 +21,9 @@ import StreamKit
 final class KafkaBrokerConsumer: BrokerConsumer {
     let consumer: KafkaConsumer
     private let logger: Logger
-    /// Whether this is an exactly-once app's consumer (`KafkaBroker.makeConsumer` sets read_committed explicitly
-    /// only for those).
-    private let isExactlyOnce: Bool
+    /// Whether ``lag(for:)`` asks the leaders for every partition's end (an exactly-once app's consumer, for the
+    /// last stable offset) rather than taking the ends its fetches saw.
+    private let asksForLag: Bool
     private var assigned: Set<TopicPartition> = []
     /// The offsets of the last commit the group refused, per partition not committed since: outputs and changelogs
     /// are written up to there. Held for the next assignment only.
@@ -31,8 +31,8 @@ final class KafkaBrokerConsumer: BrokerConsumer {
         didSet { consumer.startAtNextAssignment(Self.kafka(refused)) }
     }
 
-    init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
-        isExactlyOnce = configuration.isolationLevel == .readCommitted
+    init(configuration: KafkaConfiguration, asksForLag: Bool, logger: Logger) throws(KafkaError) {
+        self.asksForLag = asksForLag
         var configuration = configuration
         // Backtests stop at the end offsets captured at assignment; the end-of-partition events say when a
         // partition got there, also when its last offsets are transaction markers that are never delivered.
@@ -210,7 +210,7 @@ final class KafkaBrokerConsumer: BrokerConsumer {
     /// asks, for the last stable offset.
     func lag(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
         let lag = try await consumer.lag(
-            for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2), fetchedEnds: !isExactlyOnce)
+            for: partitions.map(KafkaTopicPartition.init), timeout: .seconds(2), fetchedEnds: !asksForLag)
         return Dictionary(uniqueKeysWithValues: lag.map { (TopicPartition($0.key), $0.value) })
     }
 

@@ -176,7 +176,7 @@ struct OverlappingSinkWriteTests {
     /// member may own them already); they come back and are committed later from where they are read again.
     @Test(.timeLimit(.minutes(1)))
     func aPartitionLostWhileItsWriteRunsIsNotCommittedFromIt() async throws {
-        let broker = LosingBroker()
+        let broker = RecordingBroker()
         broker.inner.createTopic(TopicSpec(name: "numbers", partitions: 1))
         let (app, sink) = try Self.build(
             "overlap-lost", broker: broker, checkpoint: CheckpointPolicy(records: 5, interval: .seconds(3_600)))

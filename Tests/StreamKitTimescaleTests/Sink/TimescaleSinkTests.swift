@@ -97,15 +97,32 @@ struct TimescaleSinkTests {
         try await TestDatabase.dropSchema(schema)
     }
 
+    // MARK: - Handing batches over
+
+    /// A checkpoint of the app `detach` (the sinks below store no offsets, so its offsets do not matter).
+    static let detachCheckpoint = SinkCheckpoint(group: "detach", nextOffsets: [:])
+
+    /// A sink of ticks into `ticks` of `schema`, upserting by `sequence`, flushed by checkpoints only.
+    static func ticksSink(
+        schema: String, guarantee: TimescaleSinkGuarantee = .atLeastOnce, batchSize: Int = 10_000
+    ) throws -> TimescaleSink<Tick> {
+        try TimescaleSink<Tick>(
+            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
+            guarantee: guarantee, batchSize: batchSize, maxBatchAge: nil)
+    }
+
+    /// Appends the ticks `range` of `makeTicks` to `sink`, as the hot path would.
+    static func append(_ range: Range<Int>, to sink: TimescaleSink<Tick>) throws {
+        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        for tick in makeTicks(range) { try sink.append(tick, context: context) }
+    }
+
     /// At least once, the runtime takes each checkpoint's rows with `detachFlush` and writes them in the background
     /// while later rows are appended.
     @Test func aDetachedBatchHoldsTheRowsBeforeItAndItsWriteStoresThem() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("sink_detach")
-        let sink = try TimescaleSink<Tick>(
-            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
-            maxBatchAge: nil)
-        let checkpoint = SinkCheckpoint(group: "detach", nextOffsets: [:])
-        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        let sink = try Self.ticksSink(schema: schema)
+        let checkpoint = Self.detachCheckpoint
         let count = {
             try await TestDatabase.scalar(pg, "SELECT count(*) || ' ' || coalesce(sum(sequence), 0) FROM ticks")
         }
@@ -114,9 +131,9 @@ struct TimescaleSinkTests {
         #expect(sink.detachFlush(checkpoint: checkpoint) == nil)
         try await sink.prepare()
         #expect(sink.detachFlush(checkpoint: checkpoint)?.isNone == true)  // nothing buffered
-        for tick in makeTicks(0..<100) { try sink.append(tick, context: context) }
+        try Self.append(0..<100, to: sink)
         let write = try #require(sink.detachFlush(checkpoint: checkpoint))
-        for tick in makeTicks(100..<150) { try sink.append(tick, context: context) }
+        try Self.append(100..<150, to: sink)
         #expect(sink.statistics.bufferedRowCount == 50)
         #expect(try await count() == "0 0")  // nothing written before the write runs
 
@@ -132,16 +149,13 @@ struct TimescaleSinkTests {
     /// sends nothing ahead, so that the next batch can be handed over.
     @Test func rowsSentAheadAreFlushedInPlaceAndSendingAheadStops() async throws {
         let (pg, schema) = try await TestDatabase.makeSchema("sink_detach_ahead")
-        let sink = try TimescaleSink<Tick>(
-            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
-            batchSize: 100_000, maxBatchAge: nil)
-        let checkpoint = SinkCheckpoint(group: "detach", nextOffsets: [:])
-        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
+        let sink = try Self.ticksSink(schema: schema, batchSize: 100_000)
+        let checkpoint = Self.detachCheckpoint
         try await sink.prepare()
-        for tick in makeTicks(0..<10_000) { try sink.append(tick, context: context) }  // a chunk: sent ahead
+        try Self.append(0..<10_000, to: sink)  // a chunk: sent ahead
         #expect(sink.detachFlush(checkpoint: checkpoint) == nil)
         try await sink.flush(checkpoint: checkpoint)
-        for tick in makeTicks(10_000..<20_000) { try sink.append(tick, context: context) }  // not sent ahead now
+        try Self.append(10_000..<20_000, to: sink)  // not sent ahead now
         let write = try #require(sink.detachFlush(checkpoint: checkpoint))
         try await write.run()
         #expect(try await TestDatabase.scalar(pg, "SELECT count(DISTINCT sequence) FROM ticks") == "20000")
@@ -150,14 +164,11 @@ struct TimescaleSinkTests {
 
     @Test func anExactlyOnceSinkIsFlushedInPlace() async throws {
         let (_, schema) = try await TestDatabase.makeSchema("sink_detach_eos")
-        let sink = try TimescaleSink<Tick>(
-            table: "ticks", on: TimescaleConnection(TestDatabase.url(schema: schema)), upsertKey: ["sequence"],
-            guarantee: .exactlyOnce(group: "detach"), maxBatchAge: nil)
+        let sink = try Self.ticksSink(schema: schema, guarantee: .exactlyOnce(group: "detach"))
         try await sink.prepare()
-        let context = SinkContext(timestamp: EventTime(milliseconds: 0), position: nil, partition: 0)
-        for tick in makeTicks(0..<10) { try sink.append(tick, context: context) }
+        try Self.append(0..<10, to: sink)
         // Its offsets go into the database with the rows, in step with the rest of the checkpoint.
-        #expect(sink.detachFlush(checkpoint: SinkCheckpoint(group: "detach", nextOffsets: [:])) == nil)
+        #expect(sink.detachFlush(checkpoint: Self.detachCheckpoint) == nil)
         #expect(sink.statistics.bufferedRowCount == 10)
         try await TestDatabase.dropSchema(schema)
     }
